@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Workload "api": emulated remote-API processing, the seed's IO-heavy
+ * benchmark.  Each item GETs a person record, fills it in and, for one id in
+ * three, sets its company and PUTs it back; every GET and PUT is a timer wait
+ * whose length the workload decides up front. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* clock_nanosleep under a strict -std */
+#endif
+
+#include <errno.h>
+#include <time.h>
+
+#include "plugin.h"
+
+#ifdef PACKAGE_VERSION
+#define PLUGIN_VERSION PACKAGE_VERSION
+#else
+#define PLUGIN_VERSION "0.1"
+#endif
+
+#define GOLDEN_GAMMA G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
+
+/* Independent random streams per record, so that latencies and contents never
+ * influence each other: the digest must not depend on max-latency. */
+enum {
+  STREAM_GET_LATENCY = 0,
+  STREAM_PUT_LATENCY = 1,
+  STREAM_PERSON = 2,
+  STREAM_COMPANY = 3,
+};
+
+typedef struct {
+  guint64 seed;
+  guint n_items;
+  double *latency; /* seconds; [2 * item] GET, [2 * item + 1] PUT or 0 */
+} Api;
+
+typedef struct {
+  guint id;
+  char *name;
+  char *email;
+  char *address;
+  char *birthday;
+  char *company; /* NULL until the update */
+} Person;
+
+typedef struct {
+  guint64 state;
+} Rng;
+
+static const char *const first_names[] = {
+  "Ada", "Alan", "Barbara", "Carlos", "Chen", "Dagny", "Elif", "Fatima",
+  "Grace", "Hiro", "Ines", "Jamal", "Katarzyna", "Linus", "Mei", "Nadia",
+  "Olu", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Uma", "Viktor",
+};
+
+static const char *const last_names[] = {
+  "Abara", "Berg", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia",
+  "Hopper", "Ivanova", "Jensen", "Kowalski", "Lovelace", "Moreau", "Nakamura",
+  "Okafor", "Petrov", "Quispe", "Rossi", "Schmidt", "Turing", "Usman",
+  "Varga", "Wong", "Yilmaz",
+};
+
+static const char *const streets[] = {
+  "Acacia Avenue", "Baker Street", "Canal Road", "Dock Lane", "Elm Row",
+  "Ferry Street", "Garden Walk", "High Street", "Mill Lane", "Station Road",
+  "Harbour View", "Orchard Close",
+};
+
+static const char *const cities[] = {
+  "Aarhus", "Bilbao", "Cork", "Dresden", "Eindhoven", "Florence", "Gdansk",
+  "Helsinki", "Izmir", "Lyon", "Porto", "Tartu",
+};
+
+static const char *const mail_domains[] = {
+  "example.com", "example.net", "example.org", "mail.test", "post.invalid",
+};
+
+static const char *const company_kinds[] = {
+  "& Sons", "Consulting", "GmbH", "Holdings", "Labs", "Ltd", "Partners",
+  "Systems", "Trading", "Works",
+};
+
+static guint64
+mix64 (guint64 z)
+{
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+/* Counter-based: any (seed, id, stream) can be drawn in any order, from any
+ * thread or process, and always gives the same numbers. */
+static Rng
+rng_keyed (guint64 seed, guint64 id, guint64 stream)
+{
+  guint64 state = mix64 (seed ^ GOLDEN_GAMMA);
+  state = mix64 (state ^ id);
+  return (Rng){ mix64 (state ^ stream) };
+}
+
+static guint64
+rng_next (Rng *rng)
+{
+  rng->state += GOLDEN_GAMMA;
+  return mix64 (rng->state);
+}
+
+static double
+rng_uniform (Rng *rng)
+{
+  return (double) (rng_next (rng) >> 11) * 0x1.0p-53;
+}
+
+static guint
+rng_below (Rng *rng, guint bound)
+{
+  return (guint) (rng_next (rng) % bound);
+}
+
+#define rng_pick(rng, table) ((table)[rng_below ((rng), G_N_ELEMENTS (table))])
+
+static guint
+record_id (guint item)
+{
+  return item + 1;
+}
+
+static gboolean
+record_needs_put (guint id)
+{
+  return id % 3 == 1;
+}
+
+/* The sum of two uniforms is triangular on [0, 2) with its mode at 1. */
+static double
+draw_latency (guint64 seed, guint id, guint stream, double max_latency)
+{
+  Rng rng = rng_keyed (seed, id, stream);
+  double u1 = rng_uniform (&rng);
+  double u2 = rng_uniform (&rng);
+  return (u1 + u2) * max_latency / 2.0;
+}
+
+static void
+person_free (Person *person)
+{
+  g_free (person->name);
+  g_free (person->email);
+  g_free (person->address);
+  g_free (person->birthday);
+  g_free (person->company);
+  g_free (person);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Person, person_free)
+
+static Person *
+person_new (guint64 seed, guint id)
+{
+  Rng rng = rng_keyed (seed, id, STREAM_PERSON);
+  const char *first = rng_pick (&rng, first_names);
+  const char *last = rng_pick (&rng, last_names);
+  g_autofree char *first_lower = g_ascii_strdown (first, -1);
+  g_autofree char *last_lower = g_ascii_strdown (last, -1);
+  Person *person = g_new0 (Person, 1);
+
+  person->id = id;
+  person->name = g_strdup_printf ("%s %s", first, last);
+  person->email = g_strdup_printf ("%s.%s%02u@%s", first_lower, last_lower,
+                                   rng_below (&rng, 100),
+                                   rng_pick (&rng, mail_domains));
+  person->address = g_strdup_printf ("%u %s, %05u %s",
+                                     1 + rng_below (&rng, 999),
+                                     rng_pick (&rng, streets),
+                                     rng_below (&rng, 100000),
+                                     rng_pick (&rng, cities));
+  person->birthday = g_strdup_printf ("%04u-%02u-%02u",
+                                      1940 + rng_below (&rng, 66),
+                                      1 + rng_below (&rng, 12),
+                                      1 + rng_below (&rng, 28));
+  return person;
+}
+
+static void
+person_set_company (Person *person, guint64 seed)
+{
+  Rng rng = rng_keyed (seed, person->id, STREAM_COMPANY);
+  const char *owner = rng_pick (&rng, last_names);
+
+  g_free (person->company);
+  person->company = g_strdup_printf ("%s %s", owner,
+                                     rng_pick (&rng, company_kinds));
+}
+
+static guint64
+fnv1a64 (const char *text)
+{
+  guint64 hash = G_GUINT64_CONSTANT (0xCBF29CE484222325);
+
+  for (const guchar *p = (const guchar *) text; *p; p++)
+    hash = (hash ^ *p) * G_GUINT64_CONSTANT (0x100000001B3);
+  return hash;
+}
+
+/* Hashes the record as it would travel on the wire, so every field counts. */
+static guint64
+person_digest (const Person *person)
+{
+  g_autofree char *wire = g_strdup_printf (
+      "{\"id\":%u,\"name\":\"%s\",\"email\":\"%s\",\"address\":\"%s\","
+      "\"birthday\":\"%s\"%s%s%s}",
+      person->id, person->name, person->email, person->address,
+      person->birthday, person->company ? ",\"company\":\"" : "",
+      person->company ? person->company : "", person->company ? "\"" : "");
+  return fnv1a64 (wire);
+}
+
+/* GET done: the record is built, and updated when its id asks for it. */
+static Person *
+person_fetched (const Api *api, guint id)
+{
+  Person *person = person_new (api->seed, id);
+
+  if (record_needs_put (id))
+    person_set_company (person, api->seed);
+  return person;
+}
+
+static double
+get_latency (const Api *api, guint item)
+{
+  return api->latency[2 * (gsize) item];
+}
+
+static double
+put_latency (const Api *api, guint item)
+{
+  return api->latency[2 * (gsize) item + 1];
+}
+
+/* Latencies are never negative, so adding a half rounds without libm. */
+static gint64
+seconds_to_units (double seconds, double units_per_second)
+{
+  return (gint64) (seconds * units_per_second + 0.5);
+}
+
+/* An absolute deadline makes the wait immune to EINTR drift. */
+static void
+sleep_seconds (double seconds)
+{
+  struct timespec deadline;
+  gint64 ns = seconds_to_units (seconds, 1e9);
+
+  clock_gettime (CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += (time_t) (ns / G_GINT64_CONSTANT (1000000000));
+  deadline.tv_nsec += (long) (ns % G_GINT64_CONSTANT (1000000000));
+  if (deadline.tv_nsec >= 1000000000L)
+    {
+      deadline.tv_sec++;
+      deadline.tv_nsec -= 1000000000L;
+    }
+  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL)
+         == EINTR)
+    ;
+}
+
+static gboolean
+check_item (const Api *api, guint item, GError **error)
+{
+  if (item < api->n_items)
+    return TRUE;
+  g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+               "api: item %u out of range (%u items)", item, api->n_items);
+  return FALSE;
+}
+
+static gpointer
+api_create (const CbParams *params, guint64 seed, GError **error)
+{
+  guint64 items = cb_params_get_uint (params, "items");
+  double max_latency = cb_params_get_double (params, "max-latency");
+  g_autofree double *latency = NULL;
+
+  if (items < 1 || items > 1000000)
+    {
+      g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+                   "api: items must be within 1..1000000, not %" G_GUINT64_FORMAT,
+                   items);
+      return NULL;
+    }
+  if (!(max_latency >= 0.0 && max_latency <= 3600.0))
+    {
+      g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+                   "api: max-latency must be within 0..3600 s, not %g",
+                   max_latency);
+      return NULL;
+    }
+  latency = g_try_new0 (double, 2 * (gsize) items);
+  if (latency == NULL)
+    {
+      g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_RESOURCE,
+                   "api: cannot allocate the latencies of %" G_GUINT64_FORMAT
+                   " items", items);
+      return NULL;
+    }
+  /* Drawn once here so that run and item_wait are cheap and need no lock. */
+  for (guint item = 0; item < items; item++)
+    {
+      guint id = record_id (item);
+
+      latency[2 * (gsize) item] =
+          draw_latency (seed, id, STREAM_GET_LATENCY, max_latency);
+      if (record_needs_put (id))
+        latency[2 * (gsize) item + 1] =
+            draw_latency (seed, id, STREAM_PUT_LATENCY, max_latency);
+    }
+
+  Api *api = g_new0 (Api, 1);
+  api->seed = seed;
+  api->n_items = (guint) items;
+  api->latency = g_steal_pointer (&latency);
+  return api;
+}
+
+static void
+api_destroy (gpointer workload)
+{
+  Api *api = workload;
+
+  if (api == NULL)
+    return;
+  g_free (api->latency);
+  g_free (api);
+}
+
+static guint
+api_n_items (gpointer workload)
+{
+  return ((const Api *) workload)->n_items;
+}
+
+static double
+api_item_wait (gpointer workload, guint item)
+{
+  const Api *api = workload;
+
+  if (item >= api->n_items)
+    return 0.0;
+  return get_latency (api, item) + put_latency (api, item);
+}
+
+static gboolean
+api_run (gpointer workload, guint item, guint64 *digest, GError **error)
+{
+  const Api *api = workload;
+  guint id = record_id (item);
+
+  if (!check_item (api, item, error))
+    return FALSE;
+  sleep_seconds (get_latency (api, item));
+  g_autoptr (Person) person = person_fetched (api, id);
+  if (record_needs_put (id))
+    sleep_seconds (put_latency (api, item));
+  *digest = person_digest (person);
+  return TRUE;
+}
+
+/* One asynchronous item: a GSource whose ready time is the end of the
+ * current network wait, so it costs nothing while waiting and wakes with
+ * microsecond rather than g_timeout_add's millisecond deadlines. */
+typedef enum {
+  CALL_GET,
+  CALL_PUT,
+  CALL_FAILED,
+} CallStage;
+
+typedef struct {
+  GSource source;
+  const Api *api;
+  guint item;
+  CallStage stage;
+  Person *person;
+  GError *error;
+  CbItemDone done;
+  gpointer user_data;
+} ApiCall;
+
+static void
+api_call_wait (ApiCall *call, double seconds)
+{
+  gint64 us = seconds_to_units (seconds, 1e6);
+
+  g_source_set_ready_time (&call->source, g_get_monotonic_time () + us);
+}
+
+static gboolean
+api_call_dispatch (GSource *source, GSourceFunc callback G_GNUC_UNUSED,
+                   gpointer user_data G_GNUC_UNUSED)
+{
+  ApiCall *call = (ApiCall *) source;
+  guint id = record_id (call->item);
+
+  switch (call->stage)
+    {
+    case CALL_FAILED:
+      call->done (call->item, 0, call->error, call->user_data);
+      return G_SOURCE_REMOVE;
+    case CALL_GET:
+      call->person = person_fetched (call->api, id);
+      if (record_needs_put (id))
+        {
+          call->stage = CALL_PUT;
+          api_call_wait (call, put_latency (call->api, call->item));
+          return G_SOURCE_CONTINUE;
+        }
+      break;
+    case CALL_PUT:
+      break;
+    }
+  call->done (call->item, person_digest (call->person), NULL, call->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+api_call_finalize (GSource *source)
+{
+  ApiCall *call = (ApiCall *) source;
+
+  g_clear_pointer (&call->person, person_free);
+  g_clear_error (&call->error);
+}
+
+static const GSourceFuncs api_call_funcs = {
+  .dispatch = api_call_dispatch,
+  .finalize = api_call_finalize,
+};
+
+static void
+api_run_async (gpointer workload, guint item, GMainContext *ctx,
+               CbItemDone done, gpointer user_data)
+{
+  const Api *api = workload;
+  /* GLib never writes through the funcs pointer; it is only non-const for
+   * historical reasons. */
+  GSource *source = g_source_new ((GSourceFuncs *) &api_call_funcs,
+                                  sizeof (ApiCall));
+  ApiCall *call = (ApiCall *) source;
+
+  call->api = api;
+  call->item = item;
+  call->done = done;
+  call->user_data = user_data;
+  g_source_set_name (source, "concbench api item");
+  /* done must come from ctx, never from here, even for a bad item. */
+  if (!check_item (api, item, &call->error))
+    {
+      call->stage = CALL_FAILED;
+      g_source_set_ready_time (source, 0);
+    }
+  else
+    {
+      call->stage = CALL_GET;
+      api_call_wait (call, get_latency (api, item));
+    }
+  g_source_attach (source, ctx);
+  g_source_unref (source);
+}
+
+static const CbParamSpec api_params[] = {
+  {
+      .name = "items",
+      .help = "number of records",
+      .default_value = "50",
+      .type = CB_PARAM_UINT,
+      .min = 1,
+      .max = 1000000,
+  },
+  {
+      .name = "max-latency",
+      .help = "upper bound of each simulated network latency; latencies are "
+              "triangular on [0, max], mean max/2",
+      .default_value = "0.66",
+      .type = CB_PARAM_DOUBLE,
+      .min = 0,
+      .max = 3600,
+  },
+  { .name = NULL },
+};
+
+static const CbWorkloadClass api_class = {
+  .name = "api",
+  .summary = "emulated remote-API processing: GET a record, build it, PUT "
+             "one in three back",
+  .params = api_params,
+  .create = api_create,
+  .destroy = api_destroy,
+  .n_items = api_n_items,
+  .run = api_run,
+  .run_async = api_run_async,
+  .item_wait = api_item_wait,
+};
+
+static const CbPluginDesc desc = {
+  CB_PLUGIN_DESC_HEADER,
+  .name = "api",
+  .version = PLUGIN_VERSION,
+  .license = "GPL-3.0-or-later",
+  .description = "latency-bound workload emulating a remote REST API",
+  .workload = &api_class,
+};
+
+CB_PLUGIN_DEFINE (api, desc)

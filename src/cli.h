@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Command-line options of a benchmark run. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+  char *list_plugins;   /* NULL, "full" or "names" */
+  gboolean list_benchmarks;
+  gboolean version;
+  GStrv plugin_dirs;
+  char *preset;
+  char *suite_file;
+  GStrv workloads;
+  GStrv strategies;
+  GStrv params;
+  char *filter;
+  gint64 warmups;       /* -1: the suite's */
+  char *runs;           /* NULL: the suite's; "auto" or a number */
+  double max_time;
+  gboolean no_interleave;
+  guint64 seed;
+  double timeout;       /* < 0: default */
+  double memory_interval_ms;
+  char *format;
+  char *output;
+  GStrv exports;
+  char *plot;
+} CbOptions;
+
+/* Parses argv (without argv[0]'s subcommand handling); usage errors are
+ * CB_ERROR_USAGE. */
+CbOptions *cb_options_parse (int *argc, char ***argv, GError **error);
+void cb_options_free (CbOptions *options);
+/* The --help text, for the man page test. */
+char *cb_options_help (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbOptions, cb_options_free)

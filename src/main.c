@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* concbench: measures how concurrency strategies perform on shared
+ * workloads.  This file wires the pieces together and owns exit statuses. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "params.h"
+#include "platform.h"
+#include "registry.h"
+#include "report.h"
+#include "results.h"
+#include "runner.h"
+#include "session.h"
+#include "suite.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+};
+
+static int
+fail (int status, const char *message)
+{
+  fprintf (stderr, "concbench: %s\n", message);
+  return status;
+}
+
+static int
+fail_error (const GError *error)
+{
+  return fail (g_error_matches (error, CB_ERROR, CB_ERROR_USAGE) ? EXIT_USAGE
+                                                                 : EXIT_FAILED,
+               error->message);
+}
+
+static void
+on_signal (int signum)
+{
+  if (cb_runner_interrupted ())
+    {
+      /* Second signal: the user wants out now. */
+      cb_runner_kill_now ();
+      _exit (128 + signum);
+    }
+  cb_runner_interrupt (signum);
+}
+
+static void
+install_signal_handlers (void)
+{
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+}
+
+typedef struct {
+  char *path;
+  CbFormat format;
+} CbOutput;
+
+static void
+output_free (CbOutput *out)
+{
+  g_free (out->path);
+  g_free (out);
+}
+
+/* Refuses an output that cannot be written before anything is measured:
+ * a typo in -o must not cost an hour of benchmarking. */
+static gboolean
+check_writable (const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
+  int fd;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s is a directory", path);
+      return FALSE;
+    }
+  fd = g_mkstemp (probe);
+  if (fd < 0)
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  close (fd);
+  unlink (probe);
+  return TRUE;
+}
+
+static gboolean
+add_output (GPtrArray *outputs, const char *path, const char *format_name,
+            GError **error)
+{
+  CbFormat format;
+  if (format_name != NULL)
+    {
+      if (!cb_format_parse (format_name, &format))
+        {
+          g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                       "unknown format '%s' (table, json, csv, markdown)",
+                       format_name);
+          return FALSE;
+        }
+    }
+  else if (!cb_format_from_filename (path, &format))
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                   "cannot tell the format of '%s' from its extension; use "
+                   "--format or .json, .csv, .md, .txt",
+                   path);
+      return FALSE;
+    }
+  if (!check_writable (path, error))
+    return FALSE;
+  CbOutput *out = g_new0 (CbOutput, 1);
+  out->path = g_strdup (path);
+  out->format = format;
+  g_ptr_array_add (outputs, out);
+  return TRUE;
+}
+
+static GPtrArray *
+collect_outputs (const CbOptions *o, CbFormat *stdout_format, GError **error)
+{
+  g_autoptr (GPtrArray) outputs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) output_free);
+  *stdout_format = CB_FORMAT_TABLE;
+  if (o->output != NULL)
+    {
+      if (!add_output (outputs, o->output, o->format, error))
+        return NULL;
+    }
+  else if (o->format != NULL && !cb_format_parse (o->format, stdout_format))
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                   "unknown format '%s' (table, json, csv, markdown)",
+                   o->format);
+      return NULL;
+    }
+  for (guint i = 0; o->exports != NULL && o->exports[i] != NULL; i++)
+    if (!add_output (outputs, o->exports[i], NULL, error))
+      return NULL;
+  return g_steal_pointer (&outputs);
+}
+
+static CbSuite *
+build_suite (const CbRegistry *registry, const CbOptions *o, GError **error)
+{
+  g_autoptr (CbSuite) preset = NULL;
+  g_autoptr (CbSuite) suite = NULL;
+  gboolean adhoc = o->workloads != NULL || o->strategies != NULL;
+
+  if (o->suite_file != NULL && (adhoc || o->preset != NULL))
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                   "--suite cannot be combined with -w, -s or --preset");
+      return NULL;
+    }
+  if (o->suite_file != NULL)
+    suite = cb_suite_load_file (registry, o->suite_file, error);
+  else
+    {
+      preset = cb_suite_load_preset (registry, o->preset ? o->preset : "default",
+                                     error);
+      if (preset == NULL)
+        return NULL;
+      if (adhoc)
+        {
+          g_autofree char *all_w = cb_registry_list_names (registry, TRUE);
+          g_autofree char *all_s = cb_registry_list_names (registry, FALSE);
+          g_auto (GStrv) ws = o->workloads ? g_strdupv (o->workloads)
+                                           : g_strsplit (all_w, ", ", -1);
+          g_auto (GStrv) ss = o->strategies ? g_strdupv (o->strategies)
+                                            : g_strsplit (all_s, ", ", -1);
+          suite = cb_suite_new_adhoc (registry, (const char *const *) ws,
+                                      (const char *const *) ss,
+                                      (const char *const *) o->params, preset,
+                                      error);
+          if (suite != NULL)
+            {
+              suite->warmups = preset->warmups;
+              suite->has_warmups = preset->has_warmups;
+              suite->runs = preset->runs;
+            }
+        }
+      else
+        suite = g_steal_pointer (&preset);
+    }
+  if (suite == NULL)
+    return NULL;
+  if (!adhoc && o->params != NULL
+      && !cb_suite_override_params (suite, (const char *const *) o->params,
+                                    error))
+    return NULL;
+  if (o->filter != NULL && !cb_suite_filter (suite, o->filter, error))
+    return NULL;
+  if (suite->benchmarks->len == 0)
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                   "no benchmark matches --filter '%s'", o->filter);
+      return NULL;
+    }
+  return g_steal_pointer (&suite);
+}
+
+static void
+print_benchmarks (const CbSuite *suite)
+{
+  for (guint i = 0; i < suite->benchmarks->len; i++)
+    {
+      const CbBenchmark *b = suite->benchmarks->pdata[i];
+      g_autofree char *sp = cb_param_set_describe (b->strategy_params);
+      printf ("%2u  %s\n      workload: %s\n      strategy: %s%s%s\n", i + 1,
+              b->name, b->workload_key, b->strategy->desc->strategy->name,
+              *sp ? " " : "", sp);
+    }
+}
+
+static gboolean
+write_file_atomically (const char *path, const char *text, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  /* g_file_set_contents writes a temporary file and renames it, so an
+   * interrupted run never leaves half a file. */
+  if (!g_file_set_contents (path, text, -1, &local))
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s",
+                   path, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+use_color (void)
+{
+  const char *term = g_getenv ("TERM");
+  return isatty (STDOUT_FILENO) && g_getenv ("NO_COLOR") == NULL
+         && term != NULL && strcmp (term, "dumb") != 0;
+}
+
+static int
+run_suite (const CbOptions *o, const CbRegistry *registry)
+{
+  g_autoptr (GError) error = NULL;
+  CbFormat stdout_format;
+  g_autoptr (GPtrArray) outputs = collect_outputs (o, &stdout_format, &error);
+  if (outputs == NULL)
+    return fail_error (error);
+  g_autoptr (CbSuite) suite = build_suite (registry, o, &error);
+  if (suite == NULL)
+    return fail_error (error);
+  if (o->list_benchmarks)
+    {
+      print_benchmarks (suite);
+      return EXIT_OK;
+    }
+
+  gboolean sampled = o->memory_interval_ms > 0 && cb_runner_can_sample_memory ();
+  CbRunOptions run_options = { .seed = o->seed,
+                               .timeout = o->timeout,
+                               .memory_interval
+                               = sampled ? o->memory_interval_ms / 1000.0 : 0 };
+  CbSessionOptions session = {
+    .warmups = o->warmups >= 0 ? (guint) o->warmups
+               : suite->has_warmups ? suite->warmups : 1,
+    .runs = o->runs ? (strcmp (o->runs, "auto") == 0
+                           ? 0
+                           : (guint) g_ascii_strtoull (o->runs, NULL, 10))
+            : suite->runs ? suite->runs : 3,
+    .max_time = o->max_time,
+    .interleave = !o->no_interleave,
+    .timeout = o->timeout,
+    .progress = isatty (STDERR_FILENO),
+  };
+  g_autoptr (CbRunner) runner = cb_runner_new (&run_options);
+  g_autoptr (CbPlatform) platform = cb_platform_detect ();
+
+  install_signal_handlers ();
+  g_autoptr (GPtrArray) results = cb_session_run (runner, suite, &session);
+  cb_results_analyse (results, platform->cpu_count, sampled);
+
+  g_autofree char *runs_text = session.runs ? g_strdup_printf ("%u", session.runs)
+                                            : g_strdup ("auto");
+  int interrupted = cb_runner_interrupted ();
+  CbReport report = { .suite = suite,
+                      .results = results,
+                      .platform = platform,
+                      .options = &run_options,
+                      .warmups = session.warmups,
+                      .runs = runs_text,
+                      .memory_sampled = sampled,
+                      .complete = interrupted == 0,
+                      .interrupted_by = interrupted };
+  int status = EXIT_OK;
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      const CbOutput *out = outputs->pdata[i];
+      g_autofree char *text = cb_report_render (&report, out->format);
+      g_autoptr (GError) werror = NULL;
+      if (!write_file_atomically (out->path, text, &werror))
+        status = fail_error (werror);
+    }
+  report.color = stdout_format == CB_FORMAT_TABLE && use_color ();
+  g_autofree char *text = cb_report_render (&report, stdout_format);
+  fputs (text, stdout);
+  fflush (stdout);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *r = results->pdata[i];
+      if (r->status == CB_RESULT_FAILED || r->status == CB_RESULT_TIMED_OUT)
+        status = EXIT_FAILED;
+    }
+  if (interrupted)
+    return 128 + interrupted;
+  return status;
+}
+
+static CbRegistry *
+load_registry (const CbOptions *o, GStrv *search_path)
+{
+  CbRegistry *registry = cb_registry_new ();
+  cb_registry_load_preloaded (registry);
+  *search_path = cb_registry_search_path (
+      (const char *const *) o->plugin_dirs, registry->problems);
+  cb_registry_scan (registry, (const char *const *) *search_path);
+  return registry;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  /* Reports are data: a decimal comma would break every CSV and JSON. */
+  setlocale (LC_NUMERIC, "C");
+  g_set_prgname ("concbench");
+
+  g_autoptr (CbOptions) o = cb_options_parse (&argc, &argv, &error);
+  if (o == NULL)
+    return fail_error (error);
+  if (o->version)
+    {
+      printf ("concbench %s (plugin ABI %d.%d)\n", PACKAGE_VERSION,
+              CB_PLUGIN_ABI_MAJOR, CB_PLUGIN_ABI_MINOR);
+      return EXIT_OK;
+    }
+  if (argc > 1)
+    {
+      g_autofree char *msg
+          = g_strdup_printf ("unexpected argument '%s' (see --help)", argv[1]);
+      return fail (EXIT_USAGE, msg);
+    }
+
+  g_auto (GStrv) search_path = NULL;
+  g_autoptr (CbRegistry) registry = load_registry (o, &search_path);
+  if (o->list_plugins != NULL)
+    {
+      g_autofree char *text
+          = strcmp (o->list_plugins, "names") == 0
+                ? cb_report_list_plugin_names (registry)
+                : cb_report_list_plugins (registry,
+                                          (const char *const *) search_path);
+      fputs (text, stdout);
+      return EXIT_OK;
+    }
+  return run_suite (o, registry);
+}

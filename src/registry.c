@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "registry.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "params.h"
+
+#define ENTRY_SYMBOL "concbench_plugin_get_desc"
+
+typedef const CbPluginDesc *(*CbGetDescFunc) (void);
+
+static void
+plugin_free (gpointer data)
+{
+  CbPlugin *plugin = data;
+  /* Modules stay mapped until exit: worker processes and GLib may still hold
+   * pointers into them (quarks, type names), and unloading buys nothing. */
+  g_free (plugin->path);
+  g_free (plugin);
+}
+
+static void
+problem_free (gpointer data)
+{
+  CbProblem *problem = data;
+  g_free (problem->path);
+  g_free (problem->reason);
+  g_free (problem);
+}
+
+static void
+add_problem (GPtrArray *problems, const char *path, const char *fmt, ...)
+  G_GNUC_PRINTF (3, 4);
+
+static void
+add_problem (GPtrArray *problems, const char *path, const char *fmt, ...)
+{
+  CbProblem *problem = g_new0 (CbProblem, 1);
+  va_list ap;
+  va_start (ap, fmt);
+  problem->path = g_strdup (path);
+  problem->reason = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_ptr_array_add (problems, problem);
+}
+
+CbRegistry *
+cb_registry_new (void)
+{
+  CbRegistry *registry = g_new0 (CbRegistry, 1);
+  registry->plugins = g_ptr_array_new_with_free_func (plugin_free);
+  registry->problems = g_ptr_array_new_with_free_func (problem_free);
+  lt_dlinit ();
+  return registry;
+}
+
+void
+cb_registry_free (CbRegistry *registry)
+{
+  if (registry == NULL)
+    return;
+  g_ptr_array_unref (registry->plugins);
+  g_ptr_array_unref (registry->problems);
+  g_free (registry);
+}
+
+static void
+add_dir_once (GPtrArray *dirs, const char *dir)
+{
+  g_autofree char *canonical = g_canonicalize_filename (dir, NULL);
+  for (guint i = 0; i < dirs->len; i++)
+    if (strcmp (dirs->pdata[i], canonical) == 0)
+      return;
+  g_ptr_array_add (dirs, g_steal_pointer (&canonical));
+}
+
+GStrv
+cb_registry_search_path (const char *const *explicit_dirs, GPtrArray *problems)
+{
+  GPtrArray *dirs = g_ptr_array_new ();
+  const char *env = g_getenv ("CONCBENCH_PLUGIN_PATH");
+
+  for (guint i = 0; explicit_dirs != NULL && explicit_dirs[i] != NULL; i++)
+    add_dir_once (dirs, explicit_dirs[i]);
+  if (env != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          if (parts[i][0] == '\0')
+            continue; /* an empty entry must not mean the current directory */
+          if (!g_path_is_absolute (parts[i]))
+            add_problem (problems, parts[i],
+                         "CONCBENCH_PLUGIN_PATH entry is not an absolute "
+                         "path; skipped");
+          else
+            add_dir_once (dirs, parts[i]);
+        }
+    }
+  /* Like GST_PLUGIN_SYSTEM_PATH: lets tests and relocated installs replace
+   * the built-in directory (empty: none). */
+  const char *system = g_getenv ("CONCBENCH_PLUGIN_SYSTEM_PATH");
+  if (system == NULL)
+    add_dir_once (dirs, CB_PLUGIN_DIR);
+  else
+    {
+      g_auto (GStrv) parts = g_strsplit (system, G_SEARCHPATH_SEPARATOR_S, -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (g_path_is_absolute (parts[i]))
+          add_dir_once (dirs, parts[i]);
+    }
+  g_ptr_array_add (dirs, NULL);
+  return (GStrv) g_ptr_array_free (dirs, FALSE);
+}
+
+/* concbench often runs as root on test machines: loading code that another
+ * user could have replaced would hand them root. */
+static gboolean
+is_writable_by_others (const char *path, char **why)
+{
+  struct stat st;
+  if (stat (path, &st) != 0)
+    return FALSE;
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    {
+      *why = g_strdup_printf ("%s is writable by %s; refusing to load from it",
+                              path,
+                              (st.st_mode & S_IWOTH) ? "all users"
+                                                     : "its group");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+string_is_sane (const char *s, gsize max)
+{
+  return s != NULL && *s != '\0' && strnlen (s, max + 1) <= max;
+}
+
+static gboolean
+check_desc (const CbPluginDesc *desc, char **why)
+{
+  if (desc == NULL)
+    *why = g_strdup (ENTRY_SYMBOL "() returned NULL");
+  else if (desc->magic != CB_PLUGIN_MAGIC)
+    *why = g_strdup_printf ("bad magic 0x%08x (expected 0x%08x): not a "
+                            "concbench plugin descriptor",
+                            desc->magic, CB_PLUGIN_MAGIC);
+  else if (desc->abi_major != CB_PLUGIN_ABI_MAJOR)
+    *why = g_strdup_printf ("plugin ABI %u.%u, but concbench speaks %u.%u "
+                            "(major versions differ)",
+                            desc->abi_major, desc->abi_minor,
+                            CB_PLUGIN_ABI_MAJOR, CB_PLUGIN_ABI_MINOR);
+  else if (desc->abi_minor > CB_PLUGIN_ABI_MINOR)
+    *why = g_strdup_printf ("plugin ABI %u.%u is newer than concbench's "
+                            "%u.%u; upgrade concbench",
+                            desc->abi_major, desc->abi_minor,
+                            CB_PLUGIN_ABI_MAJOR, CB_PLUGIN_ABI_MINOR);
+  else if (desc->struct_size < G_STRUCT_OFFSET (CbPluginDesc, reserved))
+    *why = g_strdup_printf ("descriptor size %u is too small",
+                            desc->struct_size);
+  else if (!string_is_sane (desc->name, CB_PLUGIN_NAME_MAX))
+    *why = g_strdup_printf ("plugin name is missing, empty or longer than %d "
+                            "bytes",
+                            CB_PLUGIN_NAME_MAX);
+  else if (desc->workload == NULL && desc->strategy == NULL)
+    *why = g_strdup_printf ("plugin '%s' provides neither a workload nor a "
+                            "strategy",
+                            desc->name);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+check_workload (const CbWorkloadClass *w, char **why)
+{
+  if (w == NULL)
+    return TRUE;
+  if (!string_is_sane (w->name, CB_PLUGIN_NAME_MAX))
+    *why = g_strdup ("workload name is missing, empty or too long");
+  else if (w->create == NULL || w->destroy == NULL || w->n_items == NULL
+           || w->run == NULL)
+    *why = g_strdup_printf ("workload '%s' lacks create, destroy, n_items "
+                            "or run",
+                            w->name);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+check_strategy (const CbStrategyClass *s, char **why)
+{
+  if (s == NULL)
+    return TRUE;
+  if (!string_is_sane (s->name, CB_PLUGIN_NAME_MAX))
+    *why = g_strdup ("strategy name is missing, empty or too long");
+  else if (s->execute == NULL || s->slots == NULL)
+    *why = g_strdup_printf ("strategy '%s' lacks execute or slots", s->name);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+check_params (const CbParamSpec *specs, char **why)
+{
+  for (guint i = 0; specs != NULL && specs[i].name != NULL; i++)
+    {
+      CbValue value;
+      g_autoptr (GError) error = NULL;
+      if (strnlen (specs[i].name, CB_PLUGIN_NAME_MAX + 1) > CB_PLUGIN_NAME_MAX)
+        {
+          *why = g_strdup ("a parameter name is too long");
+          return FALSE;
+        }
+      if (!cb_param_parse (&specs[i], specs[i].default_value, &value, &error))
+        {
+          *why = g_strdup_printf ("default value: %s", error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+const CbPlugin *
+cb_registry_find_workload (const CbRegistry *registry, const char *name)
+{
+  for (guint i = 0; i < registry->plugins->len; i++)
+    {
+      const CbPlugin *p = registry->plugins->pdata[i];
+      if (p->desc->workload && strcmp (p->desc->workload->name, name) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+const CbPlugin *
+cb_registry_find_strategy (const CbRegistry *registry, const char *name)
+{
+  for (guint i = 0; i < registry->plugins->len; i++)
+    {
+      const CbPlugin *p = registry->plugins->pdata[i];
+      if (p->desc->strategy && strcmp (p->desc->strategy->name, name) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+static const CbPlugin *
+find_by_plugin_name (const CbRegistry *registry, const char *name)
+{
+  for (guint i = 0; i < registry->plugins->len; i++)
+    {
+      const CbPlugin *p = registry->plugins->pdata[i];
+      if (strcmp (p->desc->name, name) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+static gboolean
+check_duplicates (const CbRegistry *registry, const CbPluginDesc *desc,
+                  char **why)
+{
+  const CbPlugin *other = find_by_plugin_name (registry, desc->name);
+  if (other == NULL && desc->workload)
+    other = cb_registry_find_workload (registry, desc->workload->name);
+  if (other == NULL && desc->strategy)
+    other = cb_registry_find_strategy (registry, desc->strategy->name);
+  if (other == NULL)
+    return TRUE;
+  *why = g_strdup_printf ("plugin '%s' duplicates a name already loaded "
+                          "from %s",
+                          desc->name, other->path);
+  return FALSE;
+}
+
+/* Validates an opened module and registers it; returns the reason it was
+ * refused, or NULL. */
+static char *
+register_handle (CbRegistry *registry, lt_dlhandle handle, const char *path)
+{
+  char *why = NULL;
+  CbGetDescFunc get_desc = (CbGetDescFunc) lt_dlsym (handle, ENTRY_SYMBOL);
+  if (get_desc == NULL)
+    return g_strdup_printf ("no entry point " ENTRY_SYMBOL " (%s)",
+                            lt_dlerror ());
+
+  const CbPluginDesc *desc = get_desc ();
+  if (!check_desc (desc, &why) || !check_workload (desc->workload, &why)
+      || !check_strategy (desc->strategy, &why)
+      || !check_params (desc->workload ? desc->workload->params : NULL, &why)
+      || !check_params (desc->strategy ? desc->strategy->params : NULL, &why)
+      || !check_duplicates (registry, desc, &why))
+    return why;
+
+  CbPlugin *plugin = g_new0 (CbPlugin, 1);
+  plugin->desc = desc;
+  plugin->path = g_strdup (path);
+  plugin->handle = handle;
+  g_ptr_array_add (registry->plugins, plugin);
+  return NULL;
+}
+
+/* lt_dlforeachfile offers every file name with its extensions stripped; only
+ * names that exist as a libtool archive or a module count as candidates, so a
+ * README beside the plugins is not called a broken plugin. */
+static char *
+candidate_path (const char *stem)
+{
+  g_autofree char *la = g_strconcat (stem, ".la", NULL);
+  g_autofree char *so = g_strconcat (stem, LT_MODULE_EXT, NULL);
+  if (g_file_test (la, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&la);
+  if (g_file_test (so, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&so);
+  return NULL;
+}
+
+static int
+scan_one_file (const char *stem, void *data)
+{
+  CbRegistry *registry = data;
+  g_autofree char *path = candidate_path (stem);
+  g_autofree char *why = NULL;
+
+  if (path == NULL)
+    return 0;
+  if (is_writable_by_others (path, &why))
+    {
+      add_problem (registry->problems, path, "%s", why);
+      return 0;
+    }
+
+  lt_dlhandle handle = lt_dlopenext (stem);
+  if (handle == NULL)
+    {
+      add_problem (registry->problems, path, "cannot open: %s",
+                   lt_dlerror ());
+      return 0;
+    }
+  why = register_handle (registry, handle, path);
+  if (why != NULL)
+    {
+      add_problem (registry->problems, path, "%s", why);
+      lt_dlclose (handle);
+    }
+  return 0;
+}
+
+void
+cb_registry_scan (CbRegistry *registry, const char *const *dirs)
+{
+  for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_strdup (dirs[i]);
+      g_autofree char *why = NULL;
+
+      /* libltdl wants no trailing slash. */
+      while (strlen (dir) > 1 && g_str_has_suffix (dir, "/"))
+        dir[strlen (dir) - 1] = '\0';
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        continue; /* an absent directory on the path is normal */
+      if (is_writable_by_others (dir, &why))
+        {
+          add_problem (registry->problems, dir, "%s", why);
+          continue;
+        }
+      lt_dlforeachfile (dir, scan_one_file, registry);
+    }
+}
+
+#ifdef CB_STATIC_PLUGINS
+static CbRegistry *preload_target;
+
+static int
+register_preloaded (lt_dlhandle handle)
+{
+  const lt_dlinfo *info = lt_dlgetinfo (handle);
+  const char *name = info && info->name ? info->name : "(preloaded)";
+  g_autofree char *path = g_strdup_printf ("(built in) %s", name);
+  g_autofree char *why = register_handle (preload_target, handle, path);
+  if (why != NULL)
+    add_problem (preload_target->problems, path, "%s", why);
+  return 0;
+}
+#endif
+
+void
+cb_registry_load_preloaded (CbRegistry *registry)
+{
+#ifdef CB_STATIC_PLUGINS
+  preload_target = registry;
+  lt_dlpreload_open ("concbench", register_preloaded);
+  preload_target = NULL;
+#else
+  (void) registry;
+#endif
+}
+
+char *
+cb_registry_list_names (const CbRegistry *registry, gboolean workloads)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < registry->plugins->len; i++)
+    {
+      const CbPlugin *p = registry->plugins->pdata[i];
+      const char *name = workloads
+                             ? (p->desc->workload ? p->desc->workload->name
+                                                  : NULL)
+                             : (p->desc->strategy ? p->desc->strategy->name
+                                                  : NULL);
+      if (name != NULL)
+        g_string_append_printf (s, "%s%s", s->len ? ", " : "", name);
+    }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Plugin discovery: every candidate file is opened with libltdl, checked, and
+ * either registered or recorded as a problem with its path and reason. */
+#pragma once
+
+#include <ltdl.h>
+
+#include "plugin.h"
+
+typedef struct {
+  const CbPluginDesc *desc;
+  char *path;
+  lt_dlhandle handle;
+} CbPlugin;
+
+typedef struct {
+  char *path;
+  char *reason;
+} CbProblem;
+
+typedef struct {
+  GPtrArray *plugins;  /* CbPlugin*, in load order */
+  GPtrArray *problems; /* CbProblem* */
+} CbRegistry;
+
+/* Directories to search, in order: explicit dirs, then CONCBENCH_PLUGIN_PATH,
+ * then the installed plugin directory.  Relative entries of the environment
+ * variable are refused (recorded as problems), never the current directory. */
+GStrv cb_registry_search_path (const char *const *explicit_dirs,
+                               GPtrArray *problems);
+
+CbRegistry *cb_registry_new (void);
+void cb_registry_free (CbRegistry *registry);
+void cb_registry_scan (CbRegistry *registry, const char *const *dirs);
+/* Loads the plugins linked into a static build; a no-op otherwise. */
+void cb_registry_load_preloaded (CbRegistry *registry);
+
+const CbPlugin *cb_registry_find_workload (const CbRegistry *registry,
+                                           const char *name);
+const CbPlugin *cb_registry_find_strategy (const CbRegistry *registry,
+                                           const char *name);
+/* Names of all workloads (or strategies), for messages and completion. */
+char *cb_registry_list_names (const CbRegistry *registry, gboolean workloads);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRegistry, cb_registry_free)

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "results.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The strategy every other one is measured against. */
+#define BASELINE_STRATEGY "sequential"
+/* Runs shorter than this are dominated by fork and timer resolution. */
+#define TIMER_FLOOR 0.001
+#define MIN_RUNS 3
+/* With fewer runs the median absolute deviation is too coarse: one gap five
+ * times another already makes an "outlier". */
+#define MIN_RUNS_FOR_OUTLIERS 5
+
+static void
+clear_sample (gpointer data)
+{
+  cb_run_sample_clear (data);
+}
+
+CbResult *
+cb_result_new (const CbBenchmark *bench, guint index)
+{
+  CbResult *result = g_new0 (CbResult, 1);
+  result->bench = bench;
+  result->index = index;
+  result->samples = g_array_new (FALSE, TRUE, sizeof (CbRunSample));
+  g_array_set_clear_func (result->samples, clear_sample);
+  result->warnings = g_new0 (char *, 1);
+  return result;
+}
+
+void
+cb_result_free (CbResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->error);
+  g_array_unref (result->samples);
+  cb_bench_info_clear (&result->info);
+  g_strfreev (result->warnings);
+  g_free (result);
+}
+
+void
+cb_result_fail (CbResult *result, CbResultStatus status, const char *message)
+{
+  result->status = status;
+  g_free (result->error);
+  result->error = g_strdup (message);
+}
+
+static double *
+sample_field (const CbResult *result, gsize offset)
+{
+  double *out = g_new0 (double, result->samples->len + 1);
+  for (guint i = 0; i < result->samples->len; i++)
+    out[i] = G_STRUCT_MEMBER (double,
+                              &g_array_index (result->samples, CbRunSample, i),
+                              offset);
+  return out;
+}
+
+double *
+cb_result_walls (const CbResult *result)
+{
+  return sample_field (result, G_STRUCT_OFFSET (CbRunSample, wall));
+}
+
+static void
+stats_of_bytes (const CbResult *result, gsize offset, CbStats *out)
+{
+  guint n = result->samples->len;
+  g_autofree double *v = g_new0 (double, n + 1);
+  for (guint i = 0; i < n; i++)
+    v[i] = (double) G_STRUCT_MEMBER (
+        guint64, &g_array_index (result->samples, CbRunSample, i), offset);
+  cb_stats_compute (v, n, out);
+}
+
+const CbResult *
+cb_results_find_baseline (GPtrArray *results, const CbResult *result)
+{
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *r = results->pdata[i];
+      if (strcmp (r->bench->strategy->desc->strategy->name, BASELINE_STRATEGY)
+              == 0
+          && strcmp (r->bench->workload_key, result->bench->workload_key) == 0
+          && r->status == CB_RESULT_OK && r->samples->len > 0)
+        return r;
+    }
+  return NULL;
+}
+
+/* Percentiles over every item of every run, from the per-item arrays at
+ * offset (completion or service). */
+static void
+item_percentiles (const CbResult *result, gsize offset, CbPercentiles *out)
+{
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint r = 0; r < result->samples->len; r++)
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, r);
+      const double *v = G_STRUCT_MEMBER (double *, s, offset);
+      g_array_append_vals (all, v, s->n_items);
+    }
+  double *v = (double *) all->data;
+  out->p50 = cb_percentile (v, all->len, 50);
+  out->p90 = cb_percentile (v, all->len, 90);
+  out->p99 = cb_percentile (v, all->len, 99);
+  out->max = cb_percentile (v, all->len, 100);
+}
+
+static void
+timer_overshoot (CbResult *result)
+{
+  double sum = 0, max = 0;
+  guint count = 0;
+  if (!result->info.latency_bound || result->info.item_waits == NULL)
+    return;
+  for (guint r = 0; r < result->samples->len; r++)
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, r);
+      for (guint i = 0; i < s->n_items && i < result->info.n_items; i++)
+        {
+          double over = s->service[i] - result->info.item_waits[i];
+          sum += over;
+          max = MAX (max, over);
+          count++;
+        }
+    }
+  result->has_overshoot = count > 0;
+  result->overshoot_mean = count ? sum / count : 0;
+  result->overshoot_max = max;
+}
+
+static void
+ideal_time (CbResult *result, const CbResult *baseline, guint n_cpus)
+{
+  const CbBenchInfo *info = &result->info;
+  result->ideal = NAN;
+  result->karp_flatt = NAN;
+  if (info->latency_bound && info->item_waits != NULL)
+    {
+      result->ideal = cb_ideal_makespan (info->item_waits, info->n_items,
+                                         info->slots, info->chunk);
+      result->ideal_basis = "item waits scheduled FIFO on the strategy's slots";
+    }
+  else if (baseline != NULL)
+    {
+      guint p = MAX (1, MIN (info->slots, n_cpus));
+      result->ideal = baseline->wall.mean / p;
+      result->ideal_basis = "sequential time / min(slots, CPUs)";
+      if (p > 1 && !isnan (result->speedup))
+        result->karp_flatt = cb_karp_flatt (result->speedup, p);
+    }
+  result->efficiency = result->ideal > 0 && result->wall.mean > 0
+                           ? result->ideal / result->wall.mean
+                           : NAN;
+}
+
+static void
+speedup (CbResult *result, const CbResult *baseline)
+{
+  result->speedup = result->speedup_low = result->speedup_high = NAN;
+  if (baseline == NULL)
+    return;
+  g_autofree double *mine = cb_result_walls (result);
+  g_autofree double *base = cb_result_walls (baseline);
+  double ratio, low, high;
+  /* ratio = mean(mine) / mean(base); speedup is its inverse. */
+  cb_ratio_ci95 (base, baseline->samples->len, mine, result->samples->len,
+                 &ratio, &low, &high);
+  result->speedup = ratio > 0 ? 1.0 / ratio : NAN;
+  result->speedup_low = high > 0 ? 1.0 / high : NAN;
+  result->speedup_high = low > 0 ? 1.0 / low : NAN;
+}
+
+static void
+add_warning (CbResult *result, const char *text)
+{
+  guint n = g_strv_length (result->warnings);
+  result->warnings = g_renew (char *, result->warnings, n + 2);
+  result->warnings[n] = g_strdup (text);
+  result->warnings[n + 1] = NULL;
+}
+
+static void
+analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
+             gboolean memory_sampled)
+{
+  guint n = result->samples->len;
+  g_autofree double *walls = cb_result_walls (result);
+  g_autofree double *cpu = g_new0 (double, n + 1);
+  g_autofree gboolean *flags = g_new0 (gboolean, n + 1);
+
+  g_strfreev (result->warnings);
+  result->warnings = g_new0 (char *, 1);
+  cb_stats_compute (walls, n, &result->wall);
+  for (guint i = 0; i < n; i++)
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, i);
+      cpu[i] = s->cpu_user + s->cpu_sys;
+    }
+  cb_stats_compute (cpu, n, &result->cpu);
+  stats_of_bytes (result, memory_sampled
+                              ? G_STRUCT_OFFSET (CbRunSample, tree_peak_pss)
+                              : G_STRUCT_OFFSET (CbRunSample, worker_maxrss),
+                  &result->pss);
+  stats_of_bytes (result, memory_sampled
+                              ? G_STRUCT_OFFSET (CbRunSample, tree_peak_rss)
+                              : G_STRUCT_OFFSET (CbRunSample, worker_maxrss),
+                  &result->rss);
+  result->cpu_util = result->wall.mean > 0 ? result->cpu.mean / result->wall.mean
+                                           : NAN;
+
+  const CbResult *baseline = cb_results_find_baseline (results, result);
+  speedup (result, baseline);
+  ideal_time (result, baseline, n_cpus);
+  item_percentiles (result, G_STRUCT_OFFSET (CbRunSample, completion),
+                    &result->completion);
+  item_percentiles (result, G_STRUCT_OFFSET (CbRunSample, service),
+                    &result->service);
+  timer_overshoot (result);
+
+  result->outliers = n >= MIN_RUNS_FOR_OUTLIERS
+                         ? cb_stats_outliers (walls, n, flags)
+                         : 0;
+  g_auto (GStrv) warnings = cb_stats_warnings (&result->wall, MIN_RUNS,
+                                               TIMER_FLOOR);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    add_warning (result, warnings[i]);
+  if (result->outliers > 0)
+    {
+      g_autofree char *w = g_strdup_printf (
+          "%u of %u runs are outliers (modified Z-score > 3.5); they are "
+          "kept in the statistics",
+          result->outliers, n);
+      add_warning (result, w);
+    }
+}
+
+void
+cb_results_analyse (GPtrArray *results, guint n_cpus, gboolean memory_sampled)
+{
+  /* Baselines first: every other row's speedup and ideal depend on them. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < results->len; i++)
+      {
+        CbResult *r = results->pdata[i];
+        gboolean is_base
+            = strcmp (r->bench->strategy->desc->strategy->name,
+                      BASELINE_STRATEGY) == 0;
+        if ((pass == 0) != is_base || r->samples->len == 0)
+          continue;
+        analyse_one (results, r, n_cpus, memory_sampled);
+      }
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What one benchmark yielded: every run's raw values and the figures derived
+ * from them. */
+#pragma once
+
+#include "runner.h"
+#include "stats.h"
+
+typedef struct {
+  double p50, p90, p99, max;
+} CbPercentiles;
+
+typedef enum {
+  CB_RESULT_PENDING,     /* not run (yet): an interrupted suite */
+  CB_RESULT_OK,
+  CB_RESULT_FAILED,
+  CB_RESULT_TIMED_OUT,
+} CbResultStatus;
+
+typedef struct {
+  const CbBenchmark *bench;
+  guint index;           /* position in the suite */
+  CbResultStatus status;
+  char *error;           /* why it failed */
+  guint warmups_done;
+  gboolean interrupted;  /* the suite was stopped before this row finished */
+  GArray *samples;       /* CbRunSample, measured runs only */
+  CbBenchInfo info;
+
+  /* Derived by cb_results_analyse() */
+  CbStats wall, cpu, pss, rss;
+  double cpu_util;       /* mean CPU seconds / mean wall seconds */
+  double ideal;          /* seconds; NAN when unknown */
+  const char *ideal_basis; /* "waits" or "sequential/N" */
+  double efficiency;     /* ideal / mean wall; NAN when unknown */
+  double speedup;        /* sequential mean / mean; NAN without baseline */
+  double speedup_low, speedup_high; /* its 95 % CI */
+  double karp_flatt;     /* CPU-bound rows; NAN otherwise */
+  CbPercentiles completion, service; /* over every item of every run */
+  gboolean has_overshoot;
+  double overshoot_mean, overshoot_max; /* service time over requested waits */
+  guint outliers;
+  GStrv warnings;
+} CbResult;
+
+CbResult *cb_result_new (const CbBenchmark *bench, guint index);
+void cb_result_free (CbResult *result);
+void cb_result_fail (CbResult *result, CbResultStatus status,
+                     const char *message);
+/* Wall times of the measured runs, in run order; free with g_free. */
+double *cb_result_walls (const CbResult *result);
+
+/* Fills the derived figures of every result; n_cpus bounds the ideal
+ * speedup of CPU-bound rows. */
+void cb_results_analyse (GPtrArray *results, guint n_cpus,
+                         gboolean memory_sampled);
+/* The sequential row for the same workload, or NULL. */
+const CbResult *cb_results_find_baseline (GPtrArray *results,
+                                          const CbResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbResult, cb_result_free)

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Runs one benchmark once, in a fresh worker process, and checks it. */
+#pragma once
+
+#include "suite.h"
+
+/* One timed execution of a benchmark. */
+typedef struct {
+  double wall; /* seconds around execute */
+  double cpu_user, cpu_sys; /* worker and its reaped children */
+  guint64 ctx_voluntary, ctx_involuntary;
+  guint64 tree_peak_pss, tree_peak_rss; /* bytes, summed over the tree */
+  guint64 worker_hwm, worker_maxrss;    /* bytes, the worker alone */
+  guint n_samples; /* memory samples taken */
+  guint n_items;
+  double *completion; /* per item: seconds from start of execute */
+  double *service;    /* per item: seconds inside the workload's run */
+} CbRunSample;
+
+/* Facts the worker learns about a benchmark, the same for every run. */
+typedef struct {
+  guint n_items;
+  guint slots, chunk;
+  gboolean latency_bound; /* the workload knows its waits */
+  gboolean can_async;
+  double *item_waits; /* n_items, when latency_bound */
+} CbBenchInfo;
+
+typedef struct {
+  guint64 seed;
+  double timeout; /* seconds per run; <= 0: none */
+  double memory_interval; /* seconds between samples; <= 0: no sampling */
+} CbRunOptions;
+
+typedef enum {
+  CB_RUN_ERROR_FAILED,      /* the row failed: crash, error, wrong result */
+  CB_RUN_ERROR_TIMEOUT,
+  CB_RUN_ERROR_INTERRUPTED, /* SIGINT/SIGTERM reached concbench */
+} CbRunError;
+#define CB_RUN_ERROR (g_quark_from_static_string ("concbench-run-error"))
+
+typedef struct CbRunner CbRunner;
+
+CbRunner *cb_runner_new (const CbRunOptions *options);
+void cb_runner_free (CbRunner *runner);
+/* Seconds allowed to the next runs; <= 0: none. */
+void cb_runner_set_timeout (CbRunner *runner, double timeout);
+/* Runs bench once.  info is filled from the first run of each benchmark
+ * (pass the same struct every time; zero-initialise it first). */
+gboolean cb_runner_run (CbRunner *runner, const CbBenchmark *bench,
+                        CbBenchInfo *info, CbRunSample *sample,
+                        GError **error);
+void cb_run_sample_clear (CbRunSample *sample);
+void cb_bench_info_clear (CbBenchInfo *info);
+
+/* Set from a signal handler: the running worker is stopped and
+ * cb_runner_run fails with CB_RUN_ERROR_INTERRUPTED. */
+void cb_runner_interrupt (int signum);
+int cb_runner_interrupted (void);
+/* Kills the worker's process group at once; async-signal-safe. */
+void cb_runner_kill_now (void);
+
+/* Whether this system lets the runner read the memory of a process tree. */
+gboolean cb_runner_can_sample_memory (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRunner, cb_runner_free)

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Suites: ordered benchmarks built from a suite file, a preset, or the
+ * command line, with parameter sweeps expanded. */
+#pragma once
+
+#include "params.h"
+#include "registry.h"
+
+typedef struct {
+  char *name;          /* rendered from name_template */
+  char *name_template; /* "{threads}", "{complexity:_}", "{n|item|items}" */
+  const CbPlugin *workload;
+  CbParamSet *workload_params;
+  const CbPlugin *strategy;
+  CbParamSet *strategy_params;
+  char *workload_key; /* workload name and all its parameter values */
+} CbBenchmark;
+
+typedef struct {
+  char *name;   /* "default", "seed", a file's basename, "command line" */
+  char *source; /* file path or "built-in" */
+  char *description;
+  guint warmups; /* 0 when the suite does not say: 0 warm-ups is legal */
+  gboolean has_warmups;
+  guint runs; /* 0 when the suite does not say */
+  GPtrArray *benchmarks; /* CbBenchmark* */
+  /* "workload.param" -> value text: the suite's scale, also used as defaults
+   * for benchmarks built on the command line with this suite as preset. */
+  GHashTable *workload_defaults;
+} CbSuite;
+
+#define CB_SUITE_FILE_MAX (1024 * 1024)
+
+void cb_benchmark_free (CbBenchmark *bench);
+void cb_suite_free (CbSuite *suite);
+
+CbSuite *cb_suite_load_data (const CbRegistry *registry, const char *data,
+                             gsize length, const char *source,
+                             GError **error);
+CbSuite *cb_suite_load_file (const CbRegistry *registry, const char *path,
+                             GError **error);
+/* A preset is a suite file: the installed one in $(pkgdatadir)/suites, or the
+ * copy built into the executable. */
+CbSuite *cb_suite_load_preset (const CbRegistry *registry, const char *name,
+                               GError **error);
+GStrv cb_suite_preset_names (void);
+
+/* One benchmark per workload x strategy x swept value; params are
+ * "NAME=V1,V2" or "PLUGIN.NAME=V1,V2". */
+CbSuite *cb_suite_new_adhoc (const CbRegistry *registry,
+                             const char *const *workloads,
+                             const char *const *strategies,
+                             const char *const *params,
+                             const CbSuite *preset, GError **error);
+/* Sets (and with lists, sweeps) parameters in every benchmark that has them;
+ * a parameter no benchmark has is an error. */
+gboolean cb_suite_override_params (CbSuite *suite, const char *const *params,
+                                   GError **error);
+/* Keeps the benchmarks whose name matches the regular expression. */
+gboolean cb_suite_filter (CbSuite *suite, const char *pattern, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSuite, cb_suite_free)

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Test-only strategy that breaks the exactly-once contract on purpose, so
+ * tests can prove the core catches it and names the items. */
+#include "plugin.h"
+
+enum { MODE_SKIP, MODE_TWICE, MODE_WRONG_DIGEST };
+static const char *const mode_choices[]
+    = { "skip", "twice", "wrong-digest", NULL };
+
+static const CbParamSpec misbehave_params[] = {
+  { "mode", "how to break the contract", "skip", CB_PARAM_ENUM, 0, 0,
+    mode_choices },
+  { NULL }
+};
+
+static gboolean
+misbehave_execute (const CbJob *job, GError **error)
+{
+  guint mode = cb_params_get_enum (job->params, "mode");
+  for (guint i = 0; i < job->n_items; i++)
+    {
+      guint64 digest;
+      if (mode == MODE_SKIP && i == job->n_items - 1)
+        break;
+      if (!job->run_item (job, i, &digest, error))
+        return FALSE;
+      if (mode == MODE_WRONG_DIGEST && i == 0)
+        digest ^= 1;
+      job->complete (job, i, digest);
+      if (mode == MODE_TWICE && i == 0)
+        job->complete (job, i, digest);
+    }
+  return TRUE;
+}
+
+static guint
+misbehave_slots (const CbParams *params, guint n_items, gboolean can_async)
+{
+  return 1;
+}
+
+static const CbStrategyClass misbehave_strategy = {
+  .name = "misbehave",
+  .summary = "test strategy that skips, repeats or misreports an item",
+  .params = misbehave_params,
+  .execute = misbehave_execute,
+  .slots = misbehave_slots,
+};
+
+static const CbPluginDesc desc = {
+  CB_PLUGIN_DESC_HEADER,
+  .name = "misbehave",
+  .version = "0",
+  .license = "GPL-3.0-or-later",
+  .description = "Test-only: breaks the exactly-once contract",
+  .strategy = &misbehave_strategy,
+};
+
+CB_PLUGIN_DEFINE (misbehave, desc)

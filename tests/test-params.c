@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Parameter parsing: every malformed value is refused with a message that
+ * names the parameter. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <string.h>
+
+#include "params.h"
+
+static const char *const modes[] = { "async", "blocking", NULL };
+static const CbParamSpec specs[] = {
+  { "threads", "pool size", "8", CB_PARAM_UINT, 1, 1048576, NULL },
+  { "max-latency", "seconds", "0.66", CB_PARAM_DOUBLE, 0, 3600, NULL },
+  { "mode", "how", "async", CB_PARAM_ENUM, 0, 0, modes },
+  { "label", "free text", "x", CB_PARAM_STRING, 0, 0, NULL },
+  { NULL }
+};
+
+static void
+assert_refused (const char *name, const char *text, const char *needle)
+{
+  g_autoptr (CbParamSet) set = cb_param_set_new (specs, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cb_param_set_assign (set, name, text, &error));
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, name));
+  if (strstr (error->message, needle) == NULL)
+    g_error ("'%s' for %s: message '%s' lacks '%s'", text, name,
+             error->message, needle);
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbParamSet) set = cb_param_set_new (specs, &error);
+  g_assert_no_error (error);
+  CbParams p = cb_param_set_view (set);
+  g_assert_cmpuint (cb_params_get_uint (&p, "threads"), ==, 8);
+  g_assert_cmpfloat (cb_params_get_double (&p, "max-latency"), ==, 0.66);
+  g_assert_cmpuint (cb_params_get_enum (&p, "mode"), ==, 0);
+  g_assert_cmpstr (cb_params_get_string (&p, "label"), ==, "x");
+  g_autofree char *desc = cb_param_set_describe (set);
+  g_assert_cmpstr (desc, ==, "threads=8 max-latency=0.66 mode=async label=x");
+}
+
+static void
+test_good_values (void)
+{
+  g_autoptr (CbParamSet) set = cb_param_set_new (specs, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cb_param_set_assign (set, "threads", "1_024", &error));
+  g_assert_true (cb_param_set_assign (set, "max-latency", "1e-3", &error));
+  g_assert_true (cb_param_set_assign (set, "mode", "blocking", &error));
+  g_assert_true (cb_param_set_assign (set, "label", "hello world", &error));
+  g_assert_no_error (error);
+  CbParams p = cb_param_set_view (set);
+  g_assert_cmpuint (cb_params_get_uint (&p, "threads"), ==, 1024);
+  g_assert_cmpfloat (cb_params_get_double (&p, "max-latency"), ==, 0.001);
+  g_assert_cmpuint (cb_params_get_enum (&p, "mode"), ==, 1);
+  g_assert_cmpstr (cb_params_get_string (&p, "label"), ==, "hello world");
+}
+
+static void
+test_bad_values (void)
+{
+  assert_refused ("threads", "0", "below the minimum 1");
+  assert_refused ("threads", "abc", "not a whole number");
+  assert_refused ("threads", "-3", "negative");
+  assert_refused ("threads", "", "empty");
+  assert_refused ("threads", "2.5", "not a whole number");
+  assert_refused ("threads", "99999999999999999999999", "overflows 64 bits");
+  assert_refused ("threads", "2000000", "above the maximum");
+  assert_refused ("max-latency", "fast", "not a number");
+  assert_refused ("max-latency", "-1", "below the minimum");
+  assert_refused ("max-latency", "nan", "out of range");
+  assert_refused ("max-latency", "1e999", "out of range");
+  assert_refused ("mode", "sideways", "not one of async|blocking");
+}
+
+static void
+test_unknown_name (void)
+{
+  g_autoptr (CbParamSet) set = cb_param_set_new (specs, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cb_param_set_assign (set, "bogus", "1", &error));
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "bogus"));
+}
+
+static void
+test_lists (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) ok = cb_param_split_list ("threads", "1,2,8", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (ok), ==, 3);
+  g_assert_cmpstr (ok[2], ==, "8");
+  g_assert_null (cb_param_split_list ("threads", "", &error));
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_clear_error (&error);
+  g_assert_null (cb_param_split_list ("threads", "1,,2", &error));
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+}
+
+static void
+test_copy_is_independent (void)
+{
+  g_autoptr (CbParamSet) set = cb_param_set_new (specs, NULL);
+  g_assert_true (cb_param_set_assign (set, "label", "one", NULL));
+  g_autoptr (CbParamSet) copy = cb_param_set_copy (set);
+  g_assert_true (cb_param_set_assign (set, "label", "two", NULL));
+  CbParams p = cb_param_set_view (copy);
+  g_assert_cmpstr (cb_params_get_string (&p, "label"), ==, "one");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/params/defaults", test_defaults);
+  g_test_add_func ("/params/good-values", test_good_values);
+  g_test_add_func ("/params/bad-values", test_bad_values);
+  g_test_add_func ("/params/unknown-name", test_unknown_name);
+  g_test_add_func ("/params/lists", test_lists);
+  g_test_add_func ("/params/copy-is-independent", test_copy_is_independent);
+  return g_test_run ();
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+const char *
+test_env (const char *name)
+{
+  const char *value = g_getenv (name);
+  if (value == NULL)
+    g_error ("%s is not set: run the tests with 'make check'", name);
+  return value;
+}
+
+TestExec *
+test_execv (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  TestExec *exec = g_new0 (TestExec, 1);
+
+  g_ptr_array_add (argv, (gpointer) test_env ("CONCBENCH"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_autoptr (GSubprocess) proc = g_subprocess_newv (
+      (const char *const *) argv->pdata,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &exec->out, &exec->err,
+                                 &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_exited (proc))
+    exec->status = g_subprocess_get_exit_status (proc);
+  else
+    exec->status = 128 + g_subprocess_get_term_sig (proc);
+  return exec;
+}
+
+TestExec *
+test_exec (const char *first_arg, ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+  va_start (ap, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return test_execv ((const char *const *) args->pdata);
+}
+
+void
+test_exec_free (TestExec *exec)
+{
+  if (exec == NULL)
+    return;
+  g_free (exec->out);
+  g_free (exec->err);
+  g_free (exec);
+}
+
+void
+test_assert_usage_error (const TestExec *exec, const char *needle)
+{
+  if (exec->status != 2 || !g_str_has_prefix (exec->err, "concbench: ")
+      || strchr (exec->err, '\n') != exec->err + strlen (exec->err) - 1
+      || strstr (exec->err, needle) == NULL)
+    g_error ("expected exit 2 and one line 'concbench: ...%s...'; got exit "
+             "%d, stderr:\n%s",
+             needle, exec->status, exec->err);
+}
+
+guint
+test_count_fds (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+gboolean
+test_no_children (void)
+{
+  return waitpid (-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+CbRegistry *
+test_registry (const char *extra_dir)
+{
+  CbRegistry *registry = cb_registry_new ();
+  const char *dirs[] = { extra_dir, NULL };
+  g_auto (GStrv) path = cb_registry_search_path (
+      extra_dir ? dirs : NULL, registry->problems);
+  cb_registry_scan (registry, (const char *const *) path);
+  return registry;
+}
