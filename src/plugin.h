@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* SPDX-License-Identifier: MIT */
 /* concbench plugin ABI.
  *
  * Header-only: a plugin includes <concbench/plugin.h>, links GLib and
