@@ -24,6 +24,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "plugin.h"
 
@@ -291,11 +294,13 @@ hand_out_task (Pool *pool, Worker *worker, GError **error)
     }
   count = MIN (pool->chunk, n_items - pool->next_item);
   Msg task = { .kind = MSG_TASK, .item = pool->next_item, .value = count };
-  worker->next = pool->next_item;
-  worker->end = pool->next_item + count;
-  pool->next_item += count;
   if (write_to_worker (worker->task_fd, &task))
-    return TRUE;
+    {
+      worker->next = pool->next_item;
+      worker->end = pool->next_item + count;
+      pool->next_item += count;
+      return TRUE;
+    }
   if (errno == EPIPE)
     return worker_died (worker, error);
   g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
@@ -363,8 +368,16 @@ receive_message (Pool *pool, Worker *worker, GError **error)
 /* Runs in the new worker: it must hold no descriptor but its own two pipe
  * ends, or a worker would keep another's pipes open and hide its death. */
 static void G_GNUC_NORETURN
-become_worker (Pool *pool, int task_fd, int result_fd)
+become_worker (Pool *pool, pid_t parent, int task_fd, int result_fd)
 {
+#ifdef __linux__
+  /* A worker stuck in a long item would outlive a parent killed on a
+   * timeout; EOF on the task pipe only stops it between items. */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid () != parent)
+    _exit (1);
+#else
+  (void) parent;
+#endif
   for (guint i = 0; i < pool->n_workers; i++)
     {
       close_fd (&pool->workers[i].task_fd);
@@ -378,7 +391,7 @@ spawn_worker (Pool *pool, GError **error)
 {
   Worker *worker = &pool->workers[pool->n_workers];
   int task_pipe[2], result_pipe[2];
-  pid_t pid;
+  pid_t parent, pid;
 
   if (pipe2 (task_pipe, O_CLOEXEC) < 0)
     goto pipe_failed;
@@ -391,12 +404,13 @@ spawn_worker (Pool *pool, GError **error)
       errno = saved_errno;
       goto pipe_failed;
     }
+  parent = getpid ();
   pid = fork ();
   if (pid == 0)
     {
       close (task_pipe[1]);
       close (result_pipe[0]);
-      become_worker (pool, task_pipe[0], result_pipe[1]);
+      become_worker (pool, parent, task_pipe[0], result_pipe[1]);
     }
   int fork_errno = errno;
   close (task_pipe[0]);
@@ -459,10 +473,10 @@ collect_results (Pool *pool, GError **error)
 }
 
 /* Whatever happened, nothing outlives execute: no descriptor, no child, no
- * zombie.  A worker that finished its tasks and still did not exit cleanly
- * fails the run too, since its results cannot be trusted. */
-static gboolean
-shut_down_workers (Pool *pool, gboolean failed, GError **error)
+ * zombie.  A worker's status after its last task is not judged: its results
+ * are all in, and tools such as valgrind rewrite a clean child's status. */
+static void
+shut_down_workers (Pool *pool, gboolean failed)
 {
   for (guint i = 0; i < pool->n_workers; i++)
     {
@@ -474,20 +488,8 @@ shut_down_workers (Pool *pool, gboolean failed, GError **error)
         kill (worker->pid, SIGKILL);
     }
   for (guint i = 0; i < pool->n_workers; i++)
-    {
-      Worker *worker = &pool->workers[i];
-      pid_t pid = worker->pid;
-      int status;
-
-      if (pid <= 0)
-        continue;
-      status = reap_worker (worker);
-      if (failed || status == 0 || status == -1)
-        continue;
-      set_worker_ended (pid, status, "after its last task", error);
-      failed = TRUE;
-    }
-  return !failed;
+    if (pool->workers[i].pid > 0)
+      reap_worker (&pool->workers[i]);
 }
 
 static gboolean
@@ -504,7 +506,8 @@ procpool_execute (const CbJob *job, GError **error)
     ok = spawn_worker (&pool, error);
   if (ok)
     ok = collect_results (&pool, error);
-  return shut_down_workers (&pool, !ok, error) && ok;
+  shut_down_workers (&pool, !ok);
+  return ok;
 }
 
 static guint

@@ -164,6 +164,16 @@ collect_outputs (const CbOptions *o, CbFormat *stdout_format, GError **error)
 static CbSuite *
 build_suite (const CbRegistry *registry, const CbOptions *o, GError **error)
 {
+  g_autofree char *workloads = cb_registry_list_names (registry, TRUE);
+  g_autofree char *strategies = cb_registry_list_names (registry, FALSE);
+  if (*workloads == '\0' || *strategies == '\0')
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_FAILED,
+                   "no %s plugin found (see --list-plugins for the search "
+                   "path and any problems)",
+                   *workloads == '\0' ? "workload" : "strategy");
+      return NULL;
+    }
   g_autoptr (CbSuite) preset = NULL;
   g_autoptr (CbSuite) suite = NULL;
   gboolean adhoc = o->workloads != NULL || o->strategies != NULL;
@@ -175,10 +185,11 @@ build_suite (const CbRegistry *registry, const CbOptions *o, GError **error)
       return NULL;
     }
   if (o->suite_file != NULL)
-    suite = cb_suite_load_file (registry, o->suite_file, error);
+    suite = cb_suite_load_file (registry, o->suite_file, FALSE, error);
   else
     {
-      preset = cb_suite_load_preset (registry, o->preset ? o->preset : "default",
+      preset = cb_suite_load_preset (registry,
+                                     o->preset ? o->preset : "default", adhoc,
                                      error);
       if (preset == NULL)
         return NULL;

@@ -715,7 +715,7 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
 
 CbSuite *
 cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
-                    const char *source, GError **error)
+                    const char *source, gboolean scale_only, GError **error)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local = NULL;
@@ -753,6 +753,9 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
       && !load_suite_group (suite, kf, &text, error))
     return NULL;
 
+  if (scale_only)
+    return g_steal_pointer (&suite);
+
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     if (strcmp (groups[i], SUITE_GROUP) != 0
@@ -769,7 +772,7 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
 
 CbSuite *
 cb_suite_load_file (const CbRegistry *registry, const char *path,
-                    GError **error)
+                    gboolean scale_only, GError **error)
 {
   g_autofree char *data = NULL;
   gsize length = 0;
@@ -789,7 +792,7 @@ cb_suite_load_file (const CbRegistry *registry, const char *path,
                    local->message);
       return NULL;
     }
-  return cb_suite_load_data (registry, data, length, path, error);
+  return cb_suite_load_data (registry, data, length, path, scale_only, error);
 }
 
 GStrv
@@ -808,7 +811,7 @@ cb_suite_preset_names (void)
 
 CbSuite *
 cb_suite_load_preset (const CbRegistry *registry, const char *name,
-                      GError **error)
+                      gboolean scale_only, GError **error)
 {
   g_autofree char *file = g_strconcat (name, ".suite", NULL);
   g_autofree char *installed
@@ -820,7 +823,7 @@ cb_suite_load_preset (const CbRegistry *registry, const char *name,
   register_builtin_suites ();
   if (strchr (name, '/') == NULL
       && g_file_test (installed, G_FILE_TEST_IS_REGULAR))
-    suite = cb_suite_load_file (registry, installed, error);
+    suite = cb_suite_load_file (registry, installed, scale_only, error);
   else
     {
       bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE,
@@ -836,7 +839,8 @@ cb_suite_load_preset (const CbRegistry *registry, const char *name,
       gsize length;
       const char *data = g_bytes_get_data (bytes, &length);
       g_autofree char *source = g_strdup_printf ("(built-in) %s", file);
-      suite = cb_suite_load_data (registry, data, length, source, error);
+      suite = cb_suite_load_data (registry, data, length, source, scale_only,
+                                  error);
     }
   if (suite != NULL)
     {

@@ -34,15 +34,17 @@ typedef struct {
 void cb_benchmark_free (CbBenchmark *bench);
 void cb_suite_free (CbSuite *suite);
 
+/* scale_only: read just the [suite] group (warm-ups, runs and workload
+ * defaults), as a preset for benchmarks built on the command line. */
 CbSuite *cb_suite_load_data (const CbRegistry *registry, const char *data,
                              gsize length, const char *source,
-                             GError **error);
+                             gboolean scale_only, GError **error);
 CbSuite *cb_suite_load_file (const CbRegistry *registry, const char *path,
-                             GError **error);
+                             gboolean scale_only, GError **error);
 /* A preset is a suite file: the installed one in $(pkgdatadir)/suites, or the
  * copy built into the executable. */
 CbSuite *cb_suite_load_preset (const CbRegistry *registry, const char *name,
-                               GError **error);
+                               gboolean scale_only, GError **error);
 GStrv cb_suite_preset_names (void);
 
 /* One benchmark per workload x strategy x swept value; params are

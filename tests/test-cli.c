@@ -5,7 +5,10 @@
 #include <config.h>
 #endif
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -162,6 +165,87 @@ test_failed_row_keeps_others (void)
   g_assert_nonnull (strstr (exec->out, "crashy refuses item 1"));
 }
 
+/* Processes started for this test: their environment carries the marker. */
+static guint
+count_marked_processes (const char *marker)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "environ", NULL);
+      g_autofree char *env = NULL;
+      gsize len = 0;
+      if (!g_ascii_isdigit (name[0])
+          || !g_file_get_contents (path, &env, &len, NULL))
+        continue;
+      for (gsize off = 0; off < len; off += strlen (env + off) + 1)
+        if (strcmp (env + off, marker) == 0)
+          n++;
+    }
+  return n;
+}
+
+static GSubprocess *
+spawn_marked (const char *marker, const char *output, GError **error)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  const char *eq = strchr (marker, '=');
+  g_autofree char *key = g_strndup (marker, eq - marker);
+  g_subprocess_launcher_setenv (launcher, key, eq + 1, TRUE);
+  /* Row 1 finishes at once; row 2 hangs until interrupted. */
+  return g_subprocess_launcher_spawn (
+      launcher, error, test_env ("CONCBENCH"), "--plugin-dir",
+      test_env ("CONCBENCH_TEST_PLUGINS"), "-w", "crashy", "-s", "procpool",
+      "-p", "how=none,hang", "-p", "processes=2", "--warmups", "0", "--runs",
+      "1", "--timeout", "600", "-o", output, NULL);
+}
+
+/* SIGINT stops the running worker tree, writes what finished, exits 130. */
+static void
+test_interrupt (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("concbench-test-XXXXXX", &error);
+  g_autofree char *output = g_build_filename (dir, "r.json", NULL);
+  g_autofree char *marker = g_strdup_printf ("CONCBENCH_TEST_MARKER=%d-int",
+                                             (int) getpid ());
+  g_autoptr (GSubprocess) proc = spawn_marked (marker, output, &error);
+  g_assert_no_error (error);
+
+  /* Wait until the hanging row's tree exists — concbench, its worker and
+   * the pool process stuck in the item — and stays: row 1 is over by then. */
+  for (guint i = 0, stable = 0; i < 1200 && stable < 10; i++)
+    {
+      stable = count_marked_processes (marker) >= 3 ? stable + 1 : 0;
+      g_usleep (50000);
+    }
+  g_assert_cmpuint (count_marked_processes (marker), >=, 3);
+  g_subprocess_send_signal (proc, SIGINT);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 130);
+  g_assert_cmpuint (count_marked_processes (marker), ==, 0);
+
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (output, &text, NULL, NULL));
+  g_autoptr (JsonNode) root = parse_json (text);
+  JsonObject *obj = json_node_get_object (root);
+  g_assert_false (json_object_get_boolean_member (obj, "complete"));
+  g_assert_cmpint (json_object_get_int_member (obj, "interrupted_by"), ==, 2);
+  JsonArray *rows = json_object_get_array_member (obj, "benchmarks");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 2);
+  JsonObject *done = json_array_get_object_element (rows, 0);
+  JsonObject *hung = json_array_get_object_element (rows, 1);
+  g_assert_cmpstr (json_object_get_string_member (done, "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (hung, "status"), ==,
+                   "not-run");
+  g_unlink (output);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -172,6 +256,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-plugins-problems", test_list_plugins_problems);
   g_test_add_func ("/cli/list-benchmarks", test_list_benchmarks);
   g_test_add_func ("/cli/default-suite-smoke", test_default_suite_smoke);
+  g_test_add_func ("/cli/interrupt", test_interrupt);
   g_test_add_func ("/cli/failed-row-keeps-others",
                    test_failed_row_keeps_others);
   return g_test_run ();
