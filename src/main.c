@@ -307,6 +307,7 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
 
   install_signal_handlers ();
   g_autoptr (GPtrArray) results = cb_session_run (runner, suite, &session);
+  cb_session_add_baselines (runner, suite, registry, results, &session);
   cb_results_analyse (results, platform->cpu_count, sampled);
 
   g_autofree char *runs_text = session.runs ? g_strdup_printf ("%u", session.runs)

@@ -8,8 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-/* The strategy every other one is measured against. */
-#define BASELINE_STRATEGY "sequential"
 /* Runs shorter than this are dominated by fork and timer resolution. */
 #define TIMER_FLOOR 0.001
 #define MIN_RUNS 3
@@ -89,7 +87,7 @@ cb_results_find_baseline (GPtrArray *results, const CbResult *result)
   for (guint i = 0; i < results->len; i++)
     {
       const CbResult *r = results->pdata[i];
-      if (strcmp (r->bench->strategy->desc->strategy->name, BASELINE_STRATEGY)
+      if (strcmp (r->bench->strategy->desc->strategy->name, CB_BASELINE_STRATEGY)
               == 0
           && strcmp (r->bench->workload_key, result->bench->workload_key) == 0
           && r->status == CB_RESULT_OK && r->samples->len > 0)
@@ -256,7 +254,7 @@ cb_results_analyse (GPtrArray *results, guint n_cpus, gboolean memory_sampled)
         CbResult *r = results->pdata[i];
         gboolean is_base
             = strcmp (r->bench->strategy->desc->strategy->name,
-                      BASELINE_STRATEGY) == 0;
+                      CB_BASELINE_STRATEGY) == 0;
         if ((pass == 0) != is_base || r->samples->len == 0)
           continue;
         analyse_one (results, r, n_cpus, memory_sampled);

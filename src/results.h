@@ -6,6 +6,9 @@
 #include "runner.h"
 #include "stats.h"
 
+/* The strategy every other one is measured against. */
+#define CB_BASELINE_STRATEGY "sequential"
+
 typedef struct {
   double p50, p90, p99, max;
 } CbPercentiles;

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 /* --runs auto stops when the 95 % CI half-width is this fraction of the
  * mean, after at least AUTO_MIN_RUNS runs. */
@@ -151,21 +152,13 @@ advance_row (CbRunner *runner, RowState *row, guint index, guint n_rows,
   return TRUE;
 }
 
-GPtrArray *
-cb_session_run (CbRunner *runner, const CbSuite *suite,
-                const CbSessionOptions *options)
+/* Runs rows until each has its runs, failed, or the suite is interrupted;
+ * FALSE on interrupt. */
+static gboolean
+run_rows (CbRunner *runner, RowState *rows, guint n,
+          const CbSessionOptions *options)
 {
-  guint n = suite->benchmarks->len;
-  GPtrArray *results
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_result_free);
-  g_autofree RowState *rows = g_new0 (RowState, n + 1);
   gboolean stopped = FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      rows[i].result = cb_result_new (suite->benchmarks->pdata[i], i);
-      g_ptr_array_add (results, rows[i].result);
-    }
   /* Interleaved: round-robin, so slow drift (thermal, other load) hits every
    * row alike instead of whichever row ran during it. */
   for (gboolean pending = TRUE; pending && !stopped;)
@@ -191,5 +184,75 @@ cb_session_run (CbRunner *runner, const CbSuite *suite,
         if (rows[i].result->samples->len == 0)
           rows[i].result->status = CB_RESULT_PENDING;
       }
+  return !stopped;
+}
+
+static void
+run_benchmarks (CbRunner *runner, GPtrArray *benchmarks, GPtrArray *results,
+                const CbSessionOptions *options)
+{
+  guint n = benchmarks->len;
+  g_autofree RowState *rows = g_new0 (RowState, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      rows[i].result = cb_result_new (benchmarks->pdata[i], results->len);
+      g_ptr_array_add (results, rows[i].result);
+    }
+  run_rows (runner, rows, n, options);
+}
+
+GPtrArray *
+cb_session_run (CbRunner *runner, const CbSuite *suite,
+                const CbSessionOptions *options)
+{
+  GPtrArray *results
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_result_free);
+  run_benchmarks (runner, suite->benchmarks, results, options);
   return results;
+}
+
+static gboolean
+needs_baseline (GPtrArray *results, const CbResult *r)
+{
+  if (r->status != CB_RESULT_OK || r->info.latency_bound
+      || r->samples->len == 0)
+    return FALSE;
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *other = results->pdata[i];
+      if (strcmp (other->bench->workload_key, r->bench->workload_key) == 0
+          && strcmp (other->bench->strategy->desc->strategy->name,
+                     CB_BASELINE_STRATEGY) == 0)
+        return FALSE; /* present, even if it failed: don't run it twice */
+    }
+  return TRUE;
+}
+
+void
+cb_session_add_baselines (CbRunner *runner, CbSuite *suite,
+                          const CbRegistry *registry, GPtrArray *results,
+                          const CbSessionOptions *options)
+{
+  const CbPlugin *sequential
+      = cb_registry_find_strategy (registry, CB_BASELINE_STRATEGY);
+  g_autoptr (GPtrArray) added = g_ptr_array_new ();
+
+  if (sequential == NULL || cb_runner_interrupted ())
+    return;
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *r = results->pdata[i];
+      if (!needs_baseline (results, r))
+        continue;
+      gboolean queued = FALSE;
+      for (guint j = 0; j < added->len && !queued; j++)
+        queued = strcmp (((CbBenchmark *) added->pdata[j])->workload_key,
+                         r->bench->workload_key) == 0;
+      if (queued)
+        continue;
+      CbBenchmark *b = cb_suite_add_baseline (suite, r->bench, sequential, NULL);
+      if (b != NULL)
+        g_ptr_array_add (added, b);
+    }
+  run_benchmarks (runner, added, results, options);
 }

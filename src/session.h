@@ -18,3 +18,10 @@ typedef struct {
  * the suite; an interrupt does, leaving the rows not finished marked. */
 GPtrArray *cb_session_run (CbRunner *runner, const CbSuite *suite,
                            const CbSessionOptions *options);
+
+/* CPU-bound rows get their ideal time from the same workload's sequential
+ * time: where the suite has no such row, this measures one (appended to
+ * the suite and to results) with the same options. */
+void cb_session_add_baselines (CbRunner *runner, CbSuite *suite,
+                               const CbRegistry *registry, GPtrArray *results,
+                               const CbSessionOptions *options);

@@ -510,6 +510,25 @@ cb_suite_filter (CbSuite *suite, const char *pattern, GError **error)
   return TRUE;
 }
 
+CbBenchmark *
+cb_suite_add_baseline (CbSuite *suite, const CbBenchmark *like,
+                       const CbPlugin *sequential, GError **error)
+{
+  g_autoptr (CbBenchmark) bench = g_new0 (CbBenchmark, 1);
+  bench->workload = like->workload;
+  bench->workload_params = cb_param_set_copy (like->workload_params);
+  bench->strategy = sequential;
+  bench->strategy_params
+      = cb_param_set_new (sequential->desc->strategy->params, error);
+  if (bench->strategy_params == NULL || !benchmark_finish (bench, error))
+    return NULL;
+  g_autofree char *auto_named = g_steal_pointer (&bench->name);
+  bench->name = g_strdup_printf ("%s (baseline added for efficiency)",
+                                 auto_named);
+  g_ptr_array_add (suite->benchmarks, bench);
+  return g_steal_pointer (&bench);
+}
+
 /* ---- suite files ---- */
 
 /* Line number of key in group (or of the group header when key is NULL), so

@@ -61,4 +61,10 @@ gboolean cb_suite_override_params (CbSuite *suite, const char *const *params,
 /* Keeps the benchmarks whose name matches the regular expression. */
 gboolean cb_suite_filter (CbSuite *suite, const char *pattern, GError **error);
 
+/* Appends the sequential run of like's workload, for rows whose ideal time
+ * needs one; returns it (owned by the suite). */
+CbBenchmark *cb_suite_add_baseline (CbSuite *suite, const CbBenchmark *like,
+                                    const CbPlugin *sequential,
+                                    GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSuite, cb_suite_free)

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Measurement: process-tree memory, CPU use, ideal time and item latencies
+ * come out of real runs with the values they must have. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "results.h"
+#include "runner.h"
+#include "testutil.h"
+
+#define MIB (1024.0 * 1024.0)
+
+static CbRegistry *registry;
+
+static CbSuite *
+make_suite (const char *workload, const char *strategy,
+            const char *const *params)
+{
+  const char *ws[] = { workload, NULL };
+  const char *ss[] = { strategy, NULL };
+  g_autoptr (GError) error = NULL;
+  CbSuite *suite = cb_suite_new_adhoc (registry, ws, ss, params, NULL, &error);
+  g_assert_no_error (error);
+  return suite;
+}
+
+static void
+run_one (const char *workload, const char *strategy,
+         const char *const *params, CbBenchInfo *info, CbRunSample *sample)
+{
+  CbRunOptions options = { .seed = 1, .timeout = 120, .memory_interval = 0.01 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+  g_autoptr (CbSuite) suite = make_suite (workload, strategy, params);
+  g_autoptr (GError) error = NULL;
+  if (!cb_runner_run (runner, suite->benchmarks->pdata[0], info, sample,
+                      &error))
+    g_error ("%s/%s: %s", workload, strategy, error->message);
+}
+
+/* Four pool processes each hold M MiB at once: the tree's PSS sees all of
+ * it, the worker's own RSS none of it. */
+static void
+test_tree_memory (void)
+{
+  const guint mib = 48;
+  g_autofree char *mib_param = g_strdup_printf ("mib=%u", mib);
+  const char *params[] = { "items=4", mib_param, "hold=1.0", "processes=4",
+                           NULL };
+  CbBenchInfo info = { 0 };
+  CbRunSample s;
+
+  if (!cb_runner_can_sample_memory ())
+    {
+      g_test_skip ("no /proc/PID/smaps_rollup on this system");
+      return;
+    }
+  run_one ("memhog", "procpool", params, &info, &s);
+  g_test_message ("tree peak PSS %.1f MiB, RSS %.1f MiB; worker maxrss %.1f "
+                  "MiB, HWM %.1f MiB; %u samples",
+                  s.tree_peak_pss / MIB, s.tree_peak_rss / MIB,
+                  s.worker_maxrss / MIB, s.worker_hwm / MIB, s.n_samples);
+  g_assert_cmpfloat (s.tree_peak_pss, >=, 4.0 * mib * MIB);
+  g_assert_cmpfloat (s.tree_peak_rss, >=, s.tree_peak_pss);
+  g_assert_cmpfloat (s.worker_maxrss, <, 2.0 * mib * MIB);
+  g_assert_cmpfloat (s.worker_hwm, <, 2.0 * mib * MIB);
+  g_assert_cmpfloat (s.worker_hwm, >, 0);
+  g_assert_cmpuint (s.n_samples, >=, 10);
+  cb_run_sample_clear (&s);
+  cb_bench_info_clear (&info);
+}
+
+/* Two threads on two CPU-bound items burn CPU on both cores; a sequential
+ * run burns one.  Generous bounds: the machine may be loaded. */
+static void
+test_cpu_use (void)
+{
+  const char *params[] = { "items=8", "complexity=300000", "threads=2", NULL };
+  CbBenchInfo info = { 0 };
+  CbRunSample s;
+  run_one ("sieve", "gthreadpool", params, &info, &s);
+  double cpu = s.cpu_user + s.cpu_sys;
+  g_test_message ("wall %.3f s, cpu %.3f s", s.wall, cpu);
+  g_assert_cmpfloat (cpu, >, 0.5 * s.wall);
+  g_assert_cmpfloat (cpu, <, 2.5 * s.wall + 0.05);
+  g_assert_cmpuint (s.ctx_voluntary + s.ctx_involuntary, >, 0);
+  cb_run_sample_clear (&s);
+  cb_bench_info_clear (&info);
+}
+
+/* The api workload reports its waits; completion times cannot beat them,
+ * and an all-in-flight loop ends at about the longest item. */
+static void
+test_latency_bound_info (void)
+{
+  const char *params[] = { "items=10", "max-latency=0.02", "mode=async",
+                           NULL };
+  CbBenchInfo info = { 0 };
+  CbRunSample s;
+  run_one ("api", "gmainloop", params, &info, &s);
+  g_assert_true (info.latency_bound);
+  g_assert_true (info.can_async);
+  g_assert_cmpuint (info.n_items, ==, 10);
+  g_assert_cmpuint (info.slots, ==, 10);
+  double longest = 0;
+  for (guint i = 0; i < info.n_items; i++)
+    {
+      g_assert_cmpfloat (info.item_waits[i], >=, 0);
+      g_assert_cmpfloat (info.item_waits[i], <=, 2 * 0.02);
+      /* A timer never fires early. */
+      g_assert_cmpfloat (s.service[i], >=, info.item_waits[i] - 1e-4);
+      g_assert_cmpfloat (s.completion[i], >=, info.item_waits[i] - 1e-4);
+      longest = MAX (longest, info.item_waits[i]);
+    }
+  double ideal = cb_ideal_makespan (info.item_waits, info.n_items,
+                                    info.slots, info.chunk);
+  g_assert_cmpfloat_with_epsilon (ideal, longest, 1e-12);
+  g_assert_cmpfloat (s.wall, >=, longest - 1e-4);
+  cb_run_sample_clear (&s);
+  cb_bench_info_clear (&info);
+}
+
+/* cb_results_analyse ties it together: speedup against the sequential row,
+ * efficiency, percentiles, overshoot. */
+static void
+test_analysis (void)
+{
+  const char *params[] = { "items=8", "max-latency=0.01", "threads=8", NULL };
+  const char *ss[] = { "sequential", "gthreadpool", NULL };
+  const char *ws[] = { "api", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite
+      = cb_suite_new_adhoc (registry, ws, ss, params, NULL, &error);
+  g_assert_no_error (error);
+  CbRunOptions options = { .seed = 3, .timeout = 120, .memory_interval = 0.01 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+  g_autoptr (GPtrArray) results
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_result_free);
+
+  for (guint b = 0; b < suite->benchmarks->len; b++)
+    {
+      CbResult *r = cb_result_new (suite->benchmarks->pdata[b], b);
+      g_ptr_array_add (results, r);
+      for (guint run = 0; run < 3; run++)
+        {
+          CbRunSample s;
+          g_assert_true (cb_runner_run (runner, r->bench, &r->info, &s, NULL));
+          g_array_append_val (r->samples, s);
+        }
+      r->status = CB_RESULT_OK;
+    }
+  cb_results_analyse (results, 2, TRUE);
+  const CbResult *seq = results->pdata[0], *pool = results->pdata[1];
+  g_assert_cmpfloat_with_epsilon (seq->speedup, 1.0, 1e-9);
+  g_assert_cmpfloat (pool->speedup, >, 1.5);
+  g_assert_cmpfloat (seq->efficiency, >, 0.5);
+  g_assert_cmpfloat (seq->efficiency, <=, 1.0 + 1e-6);
+  g_assert_true (isnan (seq->karp_flatt)); /* latency-bound */
+  g_assert_true (seq->has_overshoot);
+  g_assert_cmpfloat (seq->overshoot_mean, >=, -1e-4);
+  g_assert_cmpfloat (seq->completion.p50, <=, seq->completion.p90);
+  g_assert_cmpfloat (seq->completion.p90, <=, seq->completion.max);
+  g_assert_cmpfloat (seq->completion.max, <=, seq->wall.max + 1e-3);
+  g_assert_cmpfloat (pool->cpu_util, >=, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  registry = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
+  g_test_add_func ("/measure/tree-memory", test_tree_memory);
+  g_test_add_func ("/measure/cpu-use", test_cpu_use);
+  g_test_add_func ("/measure/latency-bound-info", test_latency_bound_info);
+  g_test_add_func ("/measure/analysis", test_analysis);
+  int status = g_test_run ();
+  cb_registry_free (registry);
+  return status;
+}
