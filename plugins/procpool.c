@@ -439,11 +439,11 @@ static gboolean
 collect_results (Pool *pool, GError **error)
 {
   g_autofree struct pollfd *fds = g_new0 (struct pollfd, pool->n_workers);
-  guint open = pool->n_workers;
+  guint n_open = pool->n_workers;
 
   for (guint i = 0; i < pool->n_workers; i++)
     fds[i] = (struct pollfd){ .fd = pool->workers[i].result_fd, .events = POLLIN };
-  while (open > 0)
+  while (n_open > 0)
     {
       if (poll (fds, pool->n_workers, -1) < 0)
         {
@@ -465,7 +465,7 @@ collect_results (Pool *pool, GError **error)
           if (worker->result_fd < 0)
             {
               fds[i].fd = -1;
-              open--;
+              n_open--;
             }
         }
     }

@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Real concbench output — good rows and a failed one — validates against the
+# documented JSON Schema.  Skips (77) where python3-jsonschema is missing.
+set -u
+for py in /usr/bin/python3 python3; do
+  if "$py" -c 'import jsonschema' 2>/dev/null; then PY=$py; break; fi
+done
+[ -n "${PY:-}" ] || { echo "python3 jsonschema not available"; exit 77; }
+
+out=$(mktemp) || exit 99
+trap 'rm -f "$out"' EXIT
+"$CONCBENCH" --plugin-dir "$CONCBENCH_TEST_PLUGINS" \
+  -w api -w crashy -s sequential -s gmainloop \
+  -p api.max-latency=0.002 -p api.items=4 -p crashy.how=segv \
+  --warmups 0 --runs 2 --format json > "$out"
+status=$?
+[ "$status" -eq 1 ] || { echo "expected exit 1 (crashy rows fail), got $status"; exit 1; }
+
+"$PY" - "$CONCBENCH_SRCDIR/doc/concbench-results.schema.json" "$out" <<'PYEOF'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema)
+statuses = sorted(b["status"] for b in doc["benchmarks"])
+assert statuses == ["failed", "failed", "ok", "ok"], statuses
+for b in doc["benchmarks"]:
+    if b["status"] == "ok":
+        assert len(b["runs"]) == 2 and b["stats"]["wall"]["n"] == 2, b["name"]
+        assert b["completion_time"]["p99"] is not None, b["name"]
+        assert b["timer_overshoot"] is not None, b["name"]
+    else:
+        assert "signal 11" in b["error"], b["error"]
+print("valid:", len(doc["benchmarks"]), "benchmarks")
+PYEOF
