@@ -149,6 +149,15 @@ struct CbJob {
   gpointer reserved[4];
 };
 
+/* What a strategy asks of the operating system at most, so the core can
+ * check it against resource limits before running.  Unknown: 0. */
+typedef struct CbResources {
+  guint64 threads;   /* threads it starts */
+  guint64 processes; /* processes it forks */
+  guint64 fds;       /* file descriptors it holds open at once */
+  guint64 reserved[5];
+} CbResources;
+
 typedef struct CbStrategyClass {
   const char *name;
   const char *summary;
@@ -160,7 +169,9 @@ typedef struct CbStrategyClass {
   guint (*slots) (const CbParams *params, guint n_items, gboolean can_async);
   /* Items handed out together, in order, to one slot; NULL means 1. */
   guint (*chunk) (const CbParams *params);
-  gpointer reserved[8];
+  /* Optional: fills out (zeroed by the core) with what execute will need. */
+  void (*resources) (const CbParams *params, guint n_items, CbResources *out);
+  gpointer reserved[7];
 } CbStrategyClass;
 
 typedef struct CbPluginDesc {

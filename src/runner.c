@@ -274,6 +274,60 @@ worker_fail_early (int fd, const GError *error)
     copy_error (shared, error);
 }
 
+static guint
+count_open_fds (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+  if (dir == NULL)
+    return 0;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Refuses a run the resource limits cannot allow, with the limit's name,
+ * rather than let it die half-way with whatever the first failing call
+ * says. */
+static gboolean
+check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
+              GError **error)
+{
+  CbResources need = { 0 };
+  struct rlimit lim;
+
+  if (st->resources == NULL)
+    return TRUE;
+  st->resources (params, n, &need);
+  /* RLIMIT_NPROC does not bind root (CAP_SYS_RESOURCE). */
+  if (geteuid () != 0 && getrlimit (RLIMIT_NPROC, &lim) == 0
+      && lim.rlim_cur != RLIM_INFINITY
+      && need.threads + need.processes > lim.rlim_cur)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "needs %" G_GUINT64_FORMAT " threads and processes but "
+                   "RLIMIT_NPROC (ulimit -u) is %llu",
+                   need.threads + need.processes,
+                   (unsigned long long) lim.rlim_cur);
+      return FALSE;
+    }
+  if (need.fds > 0 && getrlimit (RLIMIT_NOFILE, &lim) == 0
+      && lim.rlim_cur != RLIM_INFINITY)
+    {
+      guint64 open_now = count_open_fds ();
+      if (open_now + need.fds > lim.rlim_cur)
+        {
+          g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                       "needs %" G_GUINT64_FORMAT " more file descriptors "
+                       "but RLIMIT_NOFILE (ulimit -n) is %llu with %"
+                       G_GUINT64_FORMAT " open",
+                       need.fds, (unsigned long long) lim.rlim_cur, open_now);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static int
 worker_main (const CbBenchmark *bench, guint64 seed, int fd)
 {
@@ -315,8 +369,9 @@ worker_main (const CbBenchmark *bench, guint64 seed, int fd)
   for (guint i = 0; i < n && wk->item_wait; i++)
     state.shared->items[i].wait = wk->item_wait (state.workload, i);
 
+  gboolean ok = check_limits (st, &sparams, n, &error);
   state.shared->t_start = now_ns ();
-  gboolean ok = st->execute (&job, &error);
+  ok = ok && st->execute (&job, &error);
   state.shared->t_end = now_ns ();
   state.shared->finished = 1;
   state.shared->worker_hwm = cb_proc_self_hwm ();
