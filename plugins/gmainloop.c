@@ -48,22 +48,25 @@ item_reported (LoopRun *run)
     g_main_loop_quit (run->loop);
 }
 
+/* After a failure the items still in flight are drained rather than
+ * abandoned: the ABI has no way to cancel them, and they call back into
+ * this run, which must outlive them.  Their results no longer count. */
 static void
 on_async_item_done (guint item, guint64 digest, const GError *error,
                     gpointer user_data)
 {
   LoopRun *run = user_data;
 
-  if (error != NULL && run->error == NULL)
-    run->error = g_error_copy (error);
-  else if (error == NULL && run->error == NULL)
-    run->job->complete (run->job, item, digest);
+  if (run->error == NULL)
+    {
+      if (error != NULL)
+        run->error = g_error_copy (error);
+      else
+        run->job->complete (run->job, item, digest);
+    }
   item_reported (run);
 }
 
-/* After a failure the items still in flight are drained rather than
- * abandoned: the ABI has no way to cancel them, and they call back into
- * this run, which must outlive them. */
 static void
 start_async_items (LoopRun *run, GMainContext *ctx)
 {

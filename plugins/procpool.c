@@ -340,7 +340,10 @@ receive_message (Pool *pool, Worker *worker, GError **error)
     }
   if (got == 0 && !worker_is_busy (worker) && worker->task_fd < 0)
     {
-      close_fd (&worker->result_fd); /* told to stop, and did */
+      /* Told to stop, and did: reaped now, so no zombie waits for the
+       * slowest worker. */
+      close_fd (&worker->result_fd);
+      reap_worker (worker);
       return TRUE;
     }
   if (got != sizeof msg)

@@ -557,7 +557,9 @@ row_fill_figures (Row *row, const CbResult *r, TimeUnit mean_unit,
       return;
     }
   row->cells[COL_MEAN] = cell_time (r->wall.mean, mean_unit);
-  row->cells[COL_STDDEV] = cell_time (r->wall.stddev, sd_unit);
+  /* One run has no spread to show, which is not the same as none. */
+  row->cells[COL_STDDEV] = r->wall.n >= 2 ? cell_time (r->wall.stddev, sd_unit)
+                                          : g_strdup ("-");
   row->cells[COL_MEMORY] = cell_memory (r->pss.mean);
   row->cells[COL_SPEEDUP] = cell_speedup (r->speedup);
   row->cells[COL_EFFICIENCY] = cell_percent (r->efficiency);
