@@ -165,6 +165,20 @@ test_failed_row_keeps_others (void)
   g_assert_nonnull (strstr (exec->out, "crashy refuses item 1"));
 }
 
+/* The operating system refuses a thread (a stack larger than memory can
+ * commit): the row fails with the system's reason, nothing crashes. */
+static void
+test_thread_limit (void)
+{
+  g_autoptr (TestExec) exec = test_exec_shell (
+      "ulimit -s 100000000 && exec \"$CONCBENCH\" -w api -s gthreadpool "
+      "-p items=20 -p threads=20 -p max-latency=0.01 --warmups 0 --runs 1");
+  if (exec->status != 1 || strstr (exec->out, "cannot create thread") == NULL)
+    g_error ("expected a failed row 'cannot create thread'; exit %d\n%s\n%s",
+             exec->status, exec->out, exec->err);
+  g_assert_nonnull (strstr (exec->out, "Resource temporarily unavailable"));
+}
+
 /* Processes started for this test: their environment carries the marker. */
 static guint
 count_marked_processes (const char *marker)
@@ -257,6 +271,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-benchmarks", test_list_benchmarks);
   g_test_add_func ("/cli/default-suite-smoke", test_default_suite_smoke);
   g_test_add_func ("/cli/interrupt", test_interrupt);
+  g_test_add_func ("/cli/thread-limit", test_thread_limit);
   g_test_add_func ("/cli/failed-row-keeps-others",
                    test_failed_row_keeps_others);
   return g_test_run ();

@@ -19,21 +19,14 @@ test_env (const char *name)
   return value;
 }
 
-TestExec *
-test_execv (const char *const *args)
+static TestExec *
+exec_argv (const char *const *argv)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   TestExec *exec = g_new0 (TestExec, 1);
-
-  g_ptr_array_add (argv, (gpointer) test_env ("CONCBENCH"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
   g_autoptr (GSubprocess) proc = g_subprocess_newv (
-      (const char *const *) argv->pdata,
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+      argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+      &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &exec->out, &exec->err,
                                  &error);
@@ -43,6 +36,25 @@ test_execv (const char *const *args)
   else
     exec->status = 128 + g_subprocess_get_term_sig (proc);
   return exec;
+}
+
+TestExec *
+test_exec_shell (const char *script)
+{
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  test_env ("CONCBENCH");
+  return exec_argv (argv);
+}
+
+TestExec *
+test_execv (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) test_env ("CONCBENCH"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return exec_argv ((const char *const *) argv->pdata);
 }
 
 TestExec *

@@ -15,6 +15,8 @@ typedef struct {
 /* Runs $CONCBENCH with the NULL-terminated arguments. */
 TestExec *test_exec (const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
 TestExec *test_execv (const char *const *args);
+/* Runs a /bin/sh script; "$CONCBENCH" is in its environment. */
+TestExec *test_exec_shell (const char *script);
 void test_exec_free (TestExec *exec);
 /* Asserts a usage error: exit 2 and exactly one stderr line that starts with
  * "concbench: " and contains needle. */
