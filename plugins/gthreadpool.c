@@ -126,12 +126,21 @@ static const CbParamSpec gthreadpool_params[] = {
   { .name = NULL },
 };
 
+static void
+gthreadpool_resources (const CbParams *params, guint n_items,
+                       CbResources *out)
+{
+  /* Threads start on demand, so never more than there are items. */
+  out->threads = MIN (max_threads (params), n_items);
+}
+
 static const CbStrategyClass gthreadpool_class = {
   .name = "gthreadpool",
   .summary = "run the items on a GLib thread pool",
   .params = gthreadpool_params,
   .execute = gthreadpool_execute,
   .slots = gthreadpool_slots,
+  .resources = gthreadpool_resources,
 };
 
 static const CbPluginDesc desc = {

@@ -495,12 +495,20 @@ shut_down_workers (Pool *pool, gboolean failed)
       reap_worker (&pool->workers[i]);
 }
 
+/* Children forked for n_items: never more than there are tasks. */
+static guint
+workers_needed (const CbParams *params, guint n_items)
+{
+  guint chunk = MAX (param_chunk (params), 1);
+  guint n_tasks = n_items / chunk + (n_items % chunk != 0);
+  return MIN (param_processes (params), n_tasks);
+}
+
 static gboolean
 procpool_execute (const CbJob *job, GError **error)
 {
   guint chunk = MAX (param_chunk (job->params), 1);
-  guint n_tasks = job->n_items / chunk + (job->n_items % chunk != 0);
-  guint n_workers = MIN (param_processes (job->params), n_tasks);
+  guint n_workers = workers_needed (job->params, job->n_items);
   g_autofree Worker *workers = g_new0 (Worker, MAX (n_workers, 1));
   Pool pool = { .job = job, .chunk = chunk, .workers = workers };
   gboolean ok = TRUE;
@@ -524,6 +532,15 @@ static guint
 procpool_chunk (const CbParams *params)
 {
   return param_chunk (params);
+}
+
+static void
+procpool_resources (const CbParams *params, guint n_items, CbResources *out)
+{
+  out->processes = workers_needed (params, n_items);
+  /* The parent keeps a task pipe and a result pipe end per worker, and
+   * briefly all four ends while forking one. */
+  out->fds = 2 * out->processes + 2;
 }
 
 static const CbParamSpec procpool_params[] = {
@@ -553,6 +570,7 @@ static const CbStrategyClass procpool_class = {
   .execute = procpool_execute,
   .slots = procpool_slots,
   .chunk = procpool_chunk,
+  .resources = procpool_resources,
 };
 
 static const CbPluginDesc desc = {

@@ -6,6 +6,8 @@
 #include "registry.h"
 
 #include <string.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include "params.h"
@@ -118,23 +120,41 @@ cb_registry_search_path (const char *const *explicit_dirs, GPtrArray *problems)
   return (GStrv) g_ptr_array_free (dirs, FALSE);
 }
 
+static gboolean
+is_owners_own_group (const struct stat *st)
+{
+  struct passwd *pw = getpwuid (st->st_uid);
+  struct group *gr = getgrgid (st->st_gid);
+  if (pw == NULL || gr == NULL || pw->pw_gid != st->st_gid)
+    return FALSE;
+  /* A user-private group has no members besides its user. */
+  for (char **m = gr->gr_mem; m != NULL && *m != NULL; m++)
+    if (strcmp (*m, pw->pw_name) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* concbench often runs as root on test machines: loading code that another
- * user could have replaced would hand them root. */
+ * user could have replaced would hand them root.  A group-writable file is
+ * fine when the group is its owner's own (a user-private group, as umask 002
+ * gives), and refused otherwise. */
 static gboolean
 is_writable_by_others (const char *path, char **why)
 {
   struct stat st;
   if (stat (path, &st) != 0)
     return FALSE;
-  if (st.st_mode & (S_IWGRP | S_IWOTH))
-    {
-      *why = g_strdup_printf ("%s is writable by %s; refusing to load from it",
-                              path,
-                              (st.st_mode & S_IWOTH) ? "all users"
-                                                     : "its group");
-      return TRUE;
-    }
-  return FALSE;
+  if (st.st_mode & S_IWOTH)
+    *why = g_strdup_printf ("%s is writable by all users; refusing to load "
+                            "from it",
+                            path);
+  else if ((st.st_mode & S_IWGRP) && !is_owners_own_group (&st))
+    *why = g_strdup_printf ("%s is writable by group %u, not only its owner; "
+                            "refusing to load from it",
+                            path, (unsigned) st.st_gid);
+  else
+    return FALSE;
+  return TRUE;
 }
 
 static gboolean

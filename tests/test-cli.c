@@ -179,6 +179,20 @@ test_thread_limit (void)
   g_assert_nonnull (strstr (exec->out, "Resource temporarily unavailable"));
 }
 
+/* A limit the core can know in advance fails the row before it starts, and
+ * names the limit. */
+static void
+test_fd_limit (void)
+{
+  g_autoptr (TestExec) exec = test_exec_shell (
+      "ulimit -n 30 && exec \"$CONCBENCH\" -w api -s procpool "
+      "-p items=50 -p processes=40 -p max-latency=0.001 --warmups 0 "
+      "--runs 1");
+  if (exec->status != 1 || strstr (exec->out, "RLIMIT_NOFILE") == NULL)
+    g_error ("expected a failed row naming RLIMIT_NOFILE; exit %d\n%s\n%s",
+             exec->status, exec->out, exec->err);
+}
+
 /* Processes started for this test: their environment carries the marker. */
 static guint
 count_marked_processes (const char *marker)
@@ -272,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/default-suite-smoke", test_default_suite_smoke);
   g_test_add_func ("/cli/interrupt", test_interrupt);
   g_test_add_func ("/cli/thread-limit", test_thread_limit);
+  g_test_add_func ("/cli/fd-limit", test_fd_limit);
   g_test_add_func ("/cli/failed-row-keeps-others",
                    test_failed_row_keeps_others);
   return g_test_run ();

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -120,6 +121,25 @@ test_world_writable_dir (void)
   g_rmdir (dir);
 }
 
+static void
+test_group_writable_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("concbench-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (dir, 0775), ==, 0);
+  /* A group that is not the owner's own: nobody knows who is in it. */
+  if (chown (dir, getuid (), 54321) != 0)
+    {
+      g_test_skip ("cannot give the directory to another group");
+      g_rmdir (dir);
+      return;
+    }
+  g_autoptr (CbRegistry) registry = test_registry (dir);
+  assert_problem (registry, dir, "writable by group 54321");
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -129,5 +149,6 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/not-a-library", test_not_a_library);
   g_test_add_func ("/registry/relative-env-entry", test_relative_env_entry);
   g_test_add_func ("/registry/world-writable-dir", test_world_writable_dir);
+  g_test_add_func ("/registry/group-writable-dir", test_group_writable_dir);
   return g_test_run ();
 }
