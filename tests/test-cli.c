@@ -151,6 +151,33 @@ test_default_suite_smoke (void)
     }
 }
 
+/* --runs auto stops at a tight CI or at --max-time, never before 3 runs. */
+static void
+test_runs_auto (void)
+{
+  g_autoptr (TestExec) exec = test_exec (
+      "-w", "api", "-s", "sequential", "-p", "max-latency=0.004", "-p",
+      "items=3", "--warmups", "0", "--runs", "auto", "--max-time", "1",
+      "--format", "json", NULL);
+  g_assert_cmpint (exec->status, ==, 0);
+  g_autoptr (JsonNode) root = parse_json (exec->out);
+  JsonObject *obj = json_node_get_object (root);
+  JsonObject *settings = json_object_get_object_member (obj, "settings");
+  g_assert_cmpstr (json_object_get_string_member (settings, "runs"), ==,
+                   "auto");
+  JsonObject *b = json_array_get_object_element (
+      json_object_get_array_member (obj, "benchmarks"), 0);
+  JsonObject *wall = json_object_get_object_member (
+      json_object_get_object_member (b, "stats"), "wall");
+  gint64 n = json_object_get_int_member (wall, "n");
+  double mean = json_object_get_double_member (wall, "mean");
+  double high = json_object_get_double_member (wall, "ci95_high");
+  g_assert_cmpint (n, >=, 3);
+  /* Either the CI reached 2 % of the mean, or the second of run time was
+   * spent (each run is at most ~25 ms, so that takes dozens of runs). */
+  g_assert_true (high - mean <= 0.02 * mean || n * mean >= 1.0 - 0.05);
+}
+
 /* A failing row costs that row only; the others are reported; exit 1. */
 static void
 test_failed_row_keeps_others (void)
@@ -284,6 +311,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/list-plugins-problems", test_list_plugins_problems);
   g_test_add_func ("/cli/list-benchmarks", test_list_benchmarks);
   g_test_add_func ("/cli/default-suite-smoke", test_default_suite_smoke);
+  g_test_add_func ("/cli/runs-auto", test_runs_auto);
   g_test_add_func ("/cli/interrupt", test_interrupt);
   g_test_add_func ("/cli/thread-limit", test_thread_limit);
   g_test_add_func ("/cli/fd-limit", test_fd_limit);
