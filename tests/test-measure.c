@@ -58,6 +58,12 @@ test_tree_memory (void)
       g_test_skip ("no /proc/PID/smaps_rollup on this system");
       return;
     }
+  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") != NULL)
+    {
+      /* valgrind's own memory swamps the worker's. */
+      g_test_skip ("memory sizes are not meaningful under valgrind");
+      return;
+    }
   run_one ("memhog", "procpool", params, &info, &s);
   g_test_message ("tree peak PSS %.1f MiB, RSS %.1f MiB; worker maxrss %.1f "
                   "MiB, HWM %.1f MiB; %u samples",
@@ -159,7 +165,9 @@ test_analysis (void)
   cb_results_analyse (results, 2, TRUE);
   const CbResult *seq = results->pdata[0], *pool = results->pdata[1];
   g_assert_cmpfloat_with_epsilon (seq->speedup, 1.0, 1e-9);
-  g_assert_cmpfloat (pool->speedup, >, 1.5);
+  /* valgrind runs one thread at a time, and slowly. */
+  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") == NULL)
+    g_assert_cmpfloat (pool->speedup, >, 1.5);
   g_assert_cmpfloat (seq->efficiency, >, 0.5);
   g_assert_cmpfloat (seq->efficiency, <=, 1.0 + 1e-6);
   g_assert_true (isnan (seq->karp_flatt)); /* latency-bound */
