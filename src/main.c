@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "params.h"
 #include "platform.h"
 #include "registry.h"
@@ -252,9 +253,7 @@ write_file_atomically (const char *path, const char *text, GError **error)
 static gboolean
 use_color (void)
 {
-  const char *term = g_getenv ("TERM");
-  return isatty (STDOUT_FILENO) && g_getenv ("NO_COLOR") == NULL
-         && term != NULL && strcmp (term, "dumb") != 0;
+  return cb_report_color_wanted (STDOUT_FILENO);
 }
 
 static int
@@ -355,6 +354,9 @@ main (int argc, char **argv)
   /* Reports are data: a decimal comma would break every CSV and JSON. */
   setlocale (LC_NUMERIC, "C");
   g_set_prgname ("concbench");
+
+  if (argc > 1 && strcmp (argv[1], "compare") == 0)
+    return cb_compare_main (argc, argv);
 
   g_autoptr (CbOptions) o = cb_options_parse (&argc, &argv, &error);
   if (o == NULL)

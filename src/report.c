@@ -9,6 +9,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "params.h"
 
@@ -1504,6 +1505,21 @@ cb_report_render (const CbReport *report, CbFormat format)
     case CB_FORMAT_TABLE:
     default: return render_table (report);
     }
+}
+
+gboolean
+cb_report_color_decide (gboolean is_tty, const char *no_color,
+                        const char *term)
+{
+  return is_tty && no_color == NULL && term != NULL && term[0] != '\0'
+         && strcmp (term, "dumb") != 0;
+}
+
+gboolean
+cb_report_color_wanted (int fd)
+{
+  return cb_report_color_decide (isatty (fd), g_getenv ("NO_COLOR"),
+                                 g_getenv ("TERM"));
 }
 
 /* ------------------------------------------------------------------------ */
