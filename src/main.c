@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "params.h"
 #include "platform.h"
+#include "plot.h"
 #include "registry.h"
 #include "report.h"
 #include "results.h"
@@ -264,6 +265,11 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
   g_autoptr (GPtrArray) outputs = collect_outputs (o, &stdout_format, &error);
   if (outputs == NULL)
     return fail_error (error);
+  CbPlotFormat plot_format;
+  if (o->plot != NULL
+      && (!cb_plot_format_from_filename (o->plot, &plot_format, &error)
+          || !check_writable (o->plot, &error)))
+    return fail_error (error);
   g_autoptr (CbSuite) suite = build_suite (registry, o, &error);
   if (suite == NULL)
     return fail_error (error);
@@ -317,6 +323,12 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
       g_autoptr (GError) werror = NULL;
       if (!write_file_atomically (out->path, text, &werror))
         status = fail_error (werror);
+    }
+  if (o->plot != NULL)
+    {
+      g_autoptr (GError) perror = NULL;
+      if (!cb_plot_write (&report, o->plot, &perror))
+        status = fail_error (perror);
     }
   report.color = stdout_format == CB_FORMAT_TABLE && use_color ();
   g_autofree char *text = cb_report_render (&report, stdout_format);
