@@ -904,6 +904,8 @@ cb_plot_format_from_filename (const char *path, CbPlotFormat *out,
 {
   g_autofree char *base = path ? g_path_get_basename (path) : NULL;
   const char *dot = base ? strrchr (base, '.') : NULL;
+  if (path != NULL && g_str_has_suffix (path, G_DIR_SEPARATOR_S))
+    dot = NULL;
   if (dot != NULL && dot != base && g_ascii_strcasecmp (dot, ".svg") == 0)
     *out = CB_PLOT_SVG;
   else if (dot != NULL && dot != base && g_ascii_strcasecmp (dot, ".png") == 0)
