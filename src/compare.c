@@ -819,8 +819,8 @@ geomean_sentence (const Comparison *c)
   g_autofree char *pct = fmt ("%.1f", fabs (change));
   g_autofree char *what
       = fabs (change) < 0.05 ? g_strdup ("no change")
-        : change < 0         ? g_strdup_printf ("NEW %s%% faster", pct)
-                             : g_strdup_printf ("NEW %s%% slower", pct);
+        : change < 0         ? g_strdup_printf ("NEW takes %s%% less time", pct)
+                             : g_strdup_printf ("NEW takes %s%% more time", pct);
   return g_strdup_printf (
       "Geometric mean of new/old over %u benchmark%s: %s (%s)", c->n_ratios,
       c->n_ratios == 1 ? "" : "s", g, what);
@@ -831,9 +831,10 @@ method_sentence (const Comparison *c)
 {
   g_autofree char *alpha = fmt ("%g", c->alpha);
   return g_strdup_printf (
-      "Verdicts from Welch's t-test at alpha = %s; the Mann-Whitney U "
-      "p-value is shown where both sides have at least %d runs. New/old "
-      "below 1 means NEW is faster; the CI is its 95%% confidence interval.",
+      "Verdicts per row from Welch's t-test at alpha = %s (the geometric "
+      "mean is not a test); the Mann-Whitney U p-value is shown where both "
+      "sides have at least %d runs. New/old below 1 means NEW is faster; the "
+      "CI is its 95%% confidence interval.",
       alpha, MIN_RUNS_MWU);
 }
 
