@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "params.h"
 #include "platform.h"
+#include "plot.h"
 #include "registry.h"
 #include "report.h"
 #include "results.h"
@@ -263,9 +265,7 @@ write_file_atomically (const char *path, const char *text, GError **error)
 static gboolean
 use_color (void)
 {
-  const char *term = g_getenv ("TERM");
-  return isatty (STDOUT_FILENO) && g_getenv ("NO_COLOR") == NULL
-         && term != NULL && strcmp (term, "dumb") != 0;
+  return cb_report_color_wanted (STDOUT_FILENO);
 }
 
 static int
@@ -275,6 +275,11 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
   CbFormat stdout_format;
   g_autoptr (GPtrArray) outputs = collect_outputs (o, &stdout_format, &error);
   if (outputs == NULL)
+    return fail_error (error);
+  CbPlotFormat plot_format;
+  if (o->plot != NULL
+      && (!cb_plot_format_from_filename (o->plot, &plot_format, &error)
+          || !check_writable (o->plot, &error)))
     return fail_error (error);
   g_autoptr (CbSuite) suite = build_suite (registry, o, &error);
   if (suite == NULL)
@@ -331,6 +336,12 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
       if (!write_file_atomically (out->path, text, &werror))
         status = fail_error (werror);
     }
+  if (o->plot != NULL)
+    {
+      g_autoptr (GError) perror = NULL;
+      if (!cb_plot_write (&report, o->plot, &perror))
+        status = fail_error (perror);
+    }
   report.color = stdout_format == CB_FORMAT_TABLE && use_color ();
   g_autofree char *text = cb_report_render (&report, stdout_format);
   fputs (text, stdout);
@@ -367,6 +378,9 @@ main (int argc, char **argv)
   /* Reports are data: a decimal comma would break every CSV and JSON. */
   setlocale (LC_NUMERIC, "C");
   g_set_prgname ("concbench");
+
+  if (argc > 1 && strcmp (argv[1], "compare") == 0)
+    return cb_compare_main (argc, argv);
 
   g_autoptr (CbOptions) o = cb_options_parse (&argc, &argv, &error);
   if (o == NULL)

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "params.h"
 
@@ -511,14 +512,36 @@ cell_time (double seconds, TimeUnit unit)
   return fmt_fixed (v, 3);
 }
 
+typedef struct {
+  const char *name;
+  double scale;  /* bytes per unit */
+  int decimals;
+} MemoryUnit;
+
+/* One unit per column, like the times: MiB from the largest value, KiB when
+ * every row stays under a MiB; decimals so the largest has four digits. */
+static MemoryUnit
+pick_memory_unit (GPtrArray *results)
+{
+  double largest = 0;
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *r = results->pdata[i];
+      if (result_shows_figures (r) && isfinite (r->pss.mean))
+        largest = MAX (largest, r->pss.mean);
+    }
+  if (largest < MIB)
+    return (MemoryUnit){ "KiB", KIB, 1 };
+  return (MemoryUnit){ "MiB", MIB,
+                       largest < 10 * MIB ? 3 : largest < 100 * MIB ? 2 : 1 };
+}
+
 static char *
-cell_memory (double bytes)
+cell_memory (double bytes, MemoryUnit unit)
 {
   if (!isfinite (bytes) || bytes <= 0)
     return g_strdup ("-");
-  g_autofree char *v
-      = bytes < MIB ? fmt_fixed (bytes / KIB, 1) : fmt_fixed (bytes / MIB, 3);
-  return g_strconcat (v, bytes < MIB ? "KiB" : "MiB", NULL);
+  return fmt_fixed (bytes / unit.scale, unit.decimals);
 }
 
 static char *
@@ -548,7 +571,7 @@ cell_fixed2 (double v)
 
 static void
 row_fill_figures (Row *row, const CbResult *r, TimeUnit mean_unit,
-                  TimeUnit sd_unit)
+                  TimeUnit sd_unit, MemoryUnit mem_unit)
 {
   if (!result_measured (r))
     {
@@ -560,14 +583,15 @@ row_fill_figures (Row *row, const CbResult *r, TimeUnit mean_unit,
   /* One run has no spread to show, which is not the same as none. */
   row->cells[COL_STDDEV] = r->wall.n >= 2 ? cell_time (r->wall.stddev, sd_unit)
                                           : g_strdup ("-");
-  row->cells[COL_MEMORY] = cell_memory (r->pss.mean);
+  row->cells[COL_MEMORY] = cell_memory (r->pss.mean, mem_unit);
   row->cells[COL_SPEEDUP] = cell_speedup (r->speedup);
   row->cells[COL_EFFICIENCY] = cell_percent (r->efficiency);
   row->cells[COL_CPU] = cell_fixed2 (r->cpu_util);
 }
 
 static Row *
-row_new (const CbResult *r, TimeUnit mean_unit, TimeUnit sd_unit)
+row_new (const CbResult *r, TimeUnit mean_unit, TimeUnit sd_unit,
+         MemoryUnit mem_unit)
 {
   Row *row = g_new0 (Row, 1);
   row->cells[COL_NAME] = display_text (r->bench->name);
@@ -575,7 +599,7 @@ row_new (const CbResult *r, TimeUnit mean_unit, TimeUnit sd_unit)
   if (row->span != NULL)
     row->failed = r->status != CB_RESULT_PENDING;
   else
-    row_fill_figures (row, r, mean_unit, sd_unit);
+    row_fill_figures (row, r, mean_unit, sd_unit, mem_unit);
   return row;
 }
 
@@ -585,21 +609,24 @@ table_build (const CbReport *report)
   Table *table = g_new0 (Table, 1);
   TimeUnit mean_unit = pick_time_unit (report->results, wall_mean);
   TimeUnit sd_unit = pick_time_unit (report->results, wall_stddev);
+  MemoryUnit mem_unit = pick_memory_unit (report->results);
 
   table->headers[COL_NAME] = g_strdup ("Benchmark");
   table->headers[COL_MEAN] = g_strdup_printf ("Mean (%s)", mean_unit.name);
   table->headers[COL_STDDEV]
       = g_strdup_printf ("± Std dev (%s)", sd_unit.name);
-  table->headers[COL_MEMORY] = g_strdup (report->memory_sampled
-                                             ? "Memory"
-                                             : "Memory (maxrss)");
+  table->headers[COL_MEMORY]
+      = g_strdup_printf (report->memory_sampled ? "Memory (%s)"
+                                                : "Memory (maxrss, %s)",
+                         mem_unit.name);
   table->headers[COL_SPEEDUP] = g_strdup ("Speedup");
   table->headers[COL_EFFICIENCY] = g_strdup ("Efficiency");
   table->headers[COL_CPU] = g_strdup ("CPU");
   table->rows = g_ptr_array_new_with_free_func (row_free);
   for (guint i = 0; i < report->results->len; i++)
     g_ptr_array_add (table->rows,
-                     row_new (report->results->pdata[i], mean_unit, sd_unit));
+                     row_new (report->results->pdata[i], mean_unit, sd_unit,
+                              mem_unit));
   return table;
 }
 
@@ -1506,6 +1533,21 @@ cb_report_render (const CbReport *report, CbFormat format)
     case CB_FORMAT_TABLE:
     default: return render_table (report);
     }
+}
+
+gboolean
+cb_report_color_decide (gboolean is_tty, const char *no_color,
+                        const char *term)
+{
+  return is_tty && no_color == NULL && term != NULL && term[0] != '\0'
+         && strcmp (term, "dumb") != 0;
+}
+
+gboolean
+cb_report_color_wanted (int fd)
+{
+  return cb_report_color_decide (isatty (fd), g_getenv ("NO_COLOR"),
+                                 g_getenv ("TERM"));
 }
 
 /* ------------------------------------------------------------------------ */

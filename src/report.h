@@ -97,6 +97,13 @@ typedef struct {
 
 char *cb_report_render (const CbReport *report, CbFormat format);
 
+/* Whether a table may use ANSI colour: only on a terminal, never when
+ * NO_COLOR is set (to anything, even empty), never when TERM is unset or
+ * "dumb".  cb_report_color_wanted() asks about fd and the environment. */
+gboolean cb_report_color_decide (gboolean is_tty, const char *no_color,
+                                 const char *term);
+gboolean cb_report_color_wanted (int fd);
+
 /* Human-readable: every plugin with its kind, version, licence, file and
  * description, each parameter with type, default, range or choices and help;
  * then the search path and the problems met while scanning it.  search_path

@@ -723,6 +723,18 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
       CbAssignment *a = assignment_parse (assign, &local);
       if (a == NULL)
         return file_error (text, group, k, error, "%s", local->message);
+      /* Checked here, where the key is known, so that the error names the
+       * line of the bad value rather than the group's. */
+      for (guint v = 0; a->values[v] != NULL; v++)
+        {
+          CbValue parsed;
+          if (!cb_param_parse (cb_param_specs_find (specs, pname),
+                               a->values[v], &parsed, &local))
+            {
+              assignment_free (a);
+              return file_error (text, group, k, error, "%s", local->message);
+            }
+        }
       g_ptr_array_add (assignments, a);
     }
   if (!apply_assignments (rows, assignments, FALSE, &local))
