@@ -165,6 +165,7 @@ param_set_alloc (const CbParamSpec *specs)
   set->n = cb_param_specs_count (specs);
   set->values = g_new0 (CbValue, set->n + 1);
   set->texts = g_new0 (char *, set->n + 1);
+  set->assigned = g_new0 (gboolean, set->n + 1);
   return set;
 }
 
@@ -183,6 +184,7 @@ cb_param_set_new (const CbParamSpec *specs, GError **error)
                        "bad default value: %s", local->message);
           return NULL;
         }
+      set->assigned[i] = FALSE;
     }
   return g_steal_pointer (&set);
 }
@@ -195,6 +197,7 @@ cb_param_set_copy (const CbParamSet *set)
     {
       copy->texts[i] = g_strdup (set->texts[i]);
       copy->values[i] = set->values[i];
+      copy->assigned[i] = set->assigned[i];
       if (set->specs[i].type == CB_PARAM_STRING)
         copy->values[i].s = copy->texts[i];
     }
@@ -208,6 +211,7 @@ cb_param_set_free (CbParamSet *set)
     return;
   g_strfreev (set->texts);
   g_free (set->values);
+  g_free (set->assigned);
   g_free (set);
 }
 
@@ -228,6 +232,7 @@ cb_param_set_assign (CbParamSet *set, const char *name, const char *text,
       if (set->specs[i].type == CB_PARAM_STRING)
         value.s = set->texts[i];
       set->values[i] = value;
+      set->assigned[i] = TRUE;
       return TRUE;
     }
   g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "unknown parameter '%s'",

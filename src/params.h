@@ -16,6 +16,7 @@ typedef struct {
   guint n;
   CbValue *values;
   char **texts; /* canonical text of each value; strings point into these */
+  gboolean *assigned; /* set by cb_param_set_assign, not by the defaults */
 } CbParamSet;
 
 guint cb_param_specs_count (const CbParamSpec *specs);

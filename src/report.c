@@ -1089,6 +1089,8 @@ json_add_run (JsonBuilder *b, const CbRunSample *s)
   json_add_double (b, "wall", s->wall);
   json_add_double (b, "cpu_user", s->cpu_user);
   json_add_double (b, "cpu_sys", s->cpu_sys);
+  json_add_double (b, "worker_cpu_user", s->worker_cpu_user);
+  json_add_double (b, "worker_cpu_sys", s->worker_cpu_sys);
   json_add_uint64 (b, "ctx_voluntary", s->ctx_voluntary);
   json_add_uint64 (b, "ctx_involuntary", s->ctx_involuntary);
   json_add_uint64 (b, "tree_peak_pss", s->tree_peak_pss);

@@ -215,8 +215,10 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
                               ? G_STRUCT_OFFSET (CbRunSample, tree_peak_rss)
                               : G_STRUCT_OFFSET (CbRunSample, worker_maxrss),
                   &result->rss);
-  result->cpu_util = result->wall.mean > 0 ? result->cpu.mean / result->wall.mean
-                                           : NAN;
+  /* Below the timer floor, rusage granularity swamps the ratio. */
+  result->cpu_util = result->wall.mean >= TIMER_FLOOR
+                         ? result->cpu.mean / result->wall.mean
+                         : NAN;
 
   const CbResult *baseline = cb_results_find_baseline (results, result);
   speedup (result, baseline);

@@ -46,6 +46,7 @@ typedef struct {
   gint32 finished; /* execute returned */
   gint32 ok;
   gint64 t_start, t_end;
+  double cpu_user, cpu_sys; /* over execute, children reaped in it included */
   guint64 worker_hwm;
   char error[ERROR_MAX];
   ItemRecord items[];
@@ -328,6 +329,23 @@ check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
   return TRUE;
 }
 
+static double
+timeval_seconds (struct timeval tv)
+{
+  return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* CPU seconds of this process's threads plus its reaped children. */
+static void
+cpu_now (double *user, double *sys)
+{
+  struct rusage self, children;
+  getrusage (RUSAGE_SELF, &self);
+  getrusage (RUSAGE_CHILDREN, &children);
+  *user = timeval_seconds (self.ru_utime) + timeval_seconds (children.ru_utime);
+  *sys = timeval_seconds (self.ru_stime) + timeval_seconds (children.ru_stime);
+}
+
 static int
 worker_main (const CbBenchmark *bench, guint64 seed, int fd)
 {
@@ -370,9 +388,14 @@ worker_main (const CbBenchmark *bench, guint64 seed, int fd)
     state.shared->items[i].wait = wk->item_wait (state.workload, i);
 
   gboolean ok = check_limits (st, &sparams, n, &error);
+  double user0, sys0, user1, sys1;
+  cpu_now (&user0, &sys0);
   state.shared->t_start = now_ns ();
   ok = ok && st->execute (&job, &error);
   state.shared->t_end = now_ns ();
+  cpu_now (&user1, &sys1);
+  state.shared->cpu_user = user1 - user0;
+  state.shared->cpu_sys = sys1 - sys0;
   state.shared->finished = 1;
   state.shared->worker_hwm = cb_proc_self_hwm ();
   if (!ok)
@@ -633,8 +656,10 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res)
 {
   guint n = shared->n_items;
   sample->wall = (shared->t_end - shared->t_start) / 1e9;
-  sample->cpu_user = res->usage.ru_utime.tv_sec + res->usage.ru_utime.tv_usec / 1e6;
-  sample->cpu_sys = res->usage.ru_stime.tv_sec + res->usage.ru_stime.tv_usec / 1e6;
+  sample->cpu_user = shared->cpu_user;
+  sample->cpu_sys = shared->cpu_sys;
+  sample->worker_cpu_user = timeval_seconds (res->usage.ru_utime);
+  sample->worker_cpu_sys = timeval_seconds (res->usage.ru_stime);
   sample->ctx_voluntary = res->usage.ru_nvcsw;
   sample->ctx_involuntary = res->usage.ru_nivcsw;
   sample->worker_maxrss = (guint64) res->usage.ru_maxrss * 1024;

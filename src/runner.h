@@ -7,7 +7,12 @@
 /* One timed execution of a benchmark. */
 typedef struct {
   double wall; /* seconds around execute */
-  double cpu_user, cpu_sys; /* worker and its reaped children */
+  /* CPU seconds while execute ran: the worker's threads and the children it
+   * reaped meanwhile; what utilisation is computed from. */
+  double cpu_user, cpu_sys;
+  /* The whole worker's life from wait4(), children included: adds fork,
+   * workload creation and exit to the above. */
+  double worker_cpu_user, worker_cpu_sys;
   guint64 ctx_voluntary, ctx_involuntary;
   guint64 tree_peak_pss, tree_peak_rss; /* bytes, summed over the tree */
   guint64 worker_hwm, worker_maxrss;    /* bytes, the worker alone */

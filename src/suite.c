@@ -163,8 +163,10 @@ auto_name (const CbBenchmark *bench)
       = cb_param_set_new (bench->workload_params->specs, NULL);
   GString *s = g_string_new (bench->workload->desc->workload->name);
 
+  /* A value someone chose (a sweep, a preset's scale) is named even when it
+   * equals the default, so swept rows never share a name. */
   for (guint i = 0; i < bench->workload_params->n; i++)
-    if (defaults == NULL
+    if (defaults == NULL || bench->workload_params->assigned[i]
         || strcmp (defaults->texts[i], bench->workload_params->texts[i]) != 0)
       g_string_append_printf (s, " %s=%s", bench->workload_params->specs[i].name,
                               bench->workload_params->texts[i]);
