@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "plugin.h"
 #include "testutil.h"
 
 static void
@@ -99,6 +100,28 @@ test_list_plugins_problems (void)
       g_error ("--list-plugins lacks '%s':\n%s", expect[i], exec->out);
   g_unlink (junk);
   g_rmdir (dir);
+}
+
+/* NULL and 100 KiB strings with escapes: listed, truncated, harmless. */
+static void
+test_list_plugins_weird (void)
+{
+  g_autoptr (TestExec) exec = test_exec (
+      "--list-plugins", "--plugin-dir", test_env ("CONCBENCH_TEST_PLUGINS"),
+      NULL);
+  g_assert_cmpint (exec->status, ==, 0);
+  g_assert_nonnull (strstr (exec->out, "weird"));
+  g_assert_nonnull (strstr (exec->out, "knob"));
+  g_assert_null (strchr (exec->out, '\033'));
+  g_auto (GStrv) lines = g_strsplit (exec->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_cmpuint (strlen (lines[i]), <, 4 * CB_PLUGIN_TEXT_MAX);
+  /* And the strategy still runs. */
+  g_autoptr (TestExec) run = test_exec (
+      "--plugin-dir", test_env ("CONCBENCH_TEST_PLUGINS"), "-w", "api", "-s",
+      "weird", "-p", "max-latency=0", "-p", "items=3", "--warmups", "0",
+      "--runs", "1", NULL);
+  g_assert_cmpint (run->status, ==, 0);
 }
 
 static void
@@ -309,6 +332,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/list-plugins", test_list_plugins);
   g_test_add_func ("/cli/list-plugins-problems", test_list_plugins_problems);
+  g_test_add_func ("/cli/list-plugins-weird", test_list_plugins_weird);
   g_test_add_func ("/cli/list-benchmarks", test_list_benchmarks);
   g_test_add_func ("/cli/default-suite-smoke", test_default_suite_smoke);
   g_test_add_func ("/cli/runs-auto", test_runs_auto);
