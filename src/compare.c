@@ -6,6 +6,8 @@
 
 #include "compare.h"
 
+#include "output.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <json-glib/json-glib.h>
@@ -1294,38 +1296,15 @@ render_json (const Comparison *c)
 /* CSV                                                                       */
 
 static void
-csv_field (GString *line, const char *field)
-{
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-  if (field == NULL)
-    return;
-  g_autofree char *valid = g_utf8_make_valid (field, -1);
-  if (strpbrk (valid, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, valid);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
 csv_number (GString *line, double v)
 {
   if (!isfinite (v))
     {
-      csv_field (line, NULL);
+      cb_csv_append_field (line, NULL);
       return;
     }
   g_autofree char *text = fmt ("%.9g", v);
-  csv_field (line, text);
+  cb_csv_append_field (line, text);
 }
 
 static void
@@ -1334,15 +1313,15 @@ csv_side (GString *line, const Bench *bench)
   if (bench == NULL)
     {
       for (guint i = 0; i < 5; i++)
-        csv_field (line, NULL);
+        cb_csv_append_field (line, NULL);
       return;
     }
   CbStats st;
   cb_stats_compute (walls_of (bench), bench->walls->len, &st);
   g_autofree char *n = g_strdup_printf ("%u", bench->walls->len);
-  csv_field (line, bench->status);
-  csv_field (line, bench->error);
-  csv_field (line, n);
+  cb_csv_append_field (line, bench->status);
+  cb_csv_append_field (line, bench->error);
+  cb_csv_append_field (line, n);
   csv_number (line, bench->walls->len ? st.mean : NAN);
   csv_number (line, bench->walls->len ? st.stddev : NAN);
 }
@@ -1359,17 +1338,17 @@ render_csv (const Comparison *c)
   GString *out = g_string_new (NULL);
   g_autoptr (GString) line = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (header); i++)
-    csv_field (line, header[i]);
+    cb_csv_append_field (line, header[i]);
   g_string_append_printf (out, "%s\r\n", line->str);
   for (guint i = 0; i < c->rows->len; i++)
     {
       const Row *r = &g_array_index (c->rows, Row, i);
       const Bench *any = r->old ? r->old : r->new_;
       g_string_truncate (line, 0);
-      csv_field (line, any->name);
-      csv_field (line, any->workload_key);
-      csv_field (line, any->strategy);
-      csv_field (line, row_kind_name (r->kind));
+      cb_csv_append_field (line, any->name);
+      cb_csv_append_field (line, any->workload_key);
+      cb_csv_append_field (line, any->strategy);
+      cb_csv_append_field (line, row_kind_name (r->kind));
       csv_side (line, r->old);
       csv_side (line, r->new_);
       csv_number (line, r->ratio);
@@ -1377,7 +1356,7 @@ render_csv (const Comparison *c)
       csv_number (line, r->ratio_high);
       csv_number (line, r->p_welch);
       csv_number (line, r->p_mw);
-      csv_field (line, verdict_text (r->verdict));
+      cb_csv_append_field (line, verdict_text (r->verdict));
       g_string_append_printf (out, "%s\r\n", line->str);
     }
   return g_string_free (out, FALSE);
@@ -1497,77 +1476,17 @@ parse_alpha (const char *text, double *out)
   return TRUE;
 }
 
-typedef struct {
-  char *path;
-  CbFormat format;
-} Output;
-
-static gboolean
-check_writable (const char *path, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s is a directory", path);
-      return FALSE;
-    }
-  int fd = g_mkstemp (probe);
-  if (fd < 0)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
-                   path, g_strerror (errno));
-      return FALSE;
-    }
-  close (fd);
-  unlink (probe);
-  return TRUE;
-}
-
-static gboolean
-add_output (GArray *outputs, const char *path, const char *format_name,
-            GError **error)
-{
-  Output out = { NULL, CB_FORMAT_TABLE };
-  if (format_name != NULL ? !cb_format_parse (format_name, &out.format)
-                          : !cb_format_from_filename (path, &out.format))
-    {
-      if (format_name != NULL)
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                     "unknown format '%s' (table, json, csv, markdown)",
-                     format_name);
-      else
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                     "cannot tell the format of '%s' from its extension; use "
-                     "--format or .json, .csv, .md, .txt",
-                     path);
-      return FALSE;
-    }
-  if (!check_writable (path, error))
-    return FALSE;
-  out.path = g_strdup (path);
-  g_array_append_val (outputs, out);
-  return TRUE;
-}
-
-static void
-output_clear (gpointer data)
-{
-  g_free (((Output *) data)->path);
-}
-
 int
 cb_compare_main (int argc, char **argv)
 {
   CompareOptions o = { 0 };
   g_autofree GOptionEntry *entries = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) outputs = g_array_new (FALSE, TRUE, sizeof (Output));
+  g_autoptr (GPtrArray) outputs = NULL;
   CbFormat stdout_format = CB_FORMAT_TABLE;
   double alpha;
   int status = 0;
 
-  g_array_set_clear_func (outputs, output_clear);
   /* GOption sees "compare" as argv[0]; --help says "concbench compare". */
   g_set_prgname ("concbench compare");
   argc--;
@@ -1593,20 +1512,11 @@ cb_compare_main (int argc, char **argv)
                             o.alpha);
       goto out;
     }
-  if (o.output != NULL)
-    {
-      if (!add_output (outputs, o.output, o.format, &error))
-        goto fail;
-    }
-  else if (o.format != NULL && !cb_format_parse (o.format, &stdout_format))
-    {
-      status = usage_error ("unknown format '%s' (table, json, csv, markdown)",
-                            o.format);
-      goto out;
-    }
-  for (guint i = 0; o.exports != NULL && o.exports[i] != NULL; i++)
-    if (!add_output (outputs, o.exports[i], NULL, &error))
-      goto fail;
+  outputs = cb_outputs_collect (o.output, o.format,
+                                (const char *const *) o.exports,
+                                &stdout_format, &error);
+  if (outputs == NULL)
+    goto fail;
 
   {
     g_autoptr (ResultsFile) old = results_file_read (o.files[0], &error);
@@ -1622,14 +1532,12 @@ cb_compare_main (int argc, char **argv)
                           alpha);
     for (guint i = 0; i < outputs->len; i++)
       {
-        const Output *out = &g_array_index (outputs, Output, i);
+        const CbOutput *out = outputs->pdata[i];
         g_autofree char *text = render (c, out->format, FALSE);
         g_autoptr (GError) werror = NULL;
-        /* A temporary file renamed over the target: never half a file. */
-        if (!g_file_set_contents (out->path, text, -1, &werror))
+        if (!cb_output_write (out->path, text, &werror))
           {
-            fprintf (stderr, "concbench: cannot write %s: %s\n", out->path,
-                     werror->message);
+            fprintf (stderr, "concbench: %s\n", werror->message);
             status = 1;
           }
       }

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "output.h"
 #include "params.h"
 #include "platform.h"
 #include "plot.h"
@@ -67,100 +68,6 @@ install_signal_handlers (void)
   sigemptyset (&sa.sa_mask);
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
-}
-
-typedef struct {
-  char *path;
-  CbFormat format;
-} CbOutput;
-
-static void
-output_free (CbOutput *out)
-{
-  g_free (out->path);
-  g_free (out);
-}
-
-/* Refuses an output that cannot be written before anything is measured:
- * a typo in -o must not cost an hour of benchmarking. */
-static gboolean
-check_writable (const char *path, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
-  int fd;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s is a directory", path);
-      return FALSE;
-    }
-  fd = g_mkstemp (probe);
-  if (fd < 0)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
-                   path, g_strerror (errno));
-      return FALSE;
-    }
-  close (fd);
-  unlink (probe);
-  return TRUE;
-}
-
-static gboolean
-add_output (GPtrArray *outputs, const char *path, const char *format_name,
-            GError **error)
-{
-  CbFormat format;
-  if (format_name != NULL)
-    {
-      if (!cb_format_parse (format_name, &format))
-        {
-          g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                       "unknown format '%s' (table, json, csv, markdown)",
-                       format_name);
-          return FALSE;
-        }
-    }
-  else if (!cb_format_from_filename (path, &format))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "cannot tell the format of '%s' from its extension; use "
-                   "--format or .json, .csv, .md, .txt",
-                   path);
-      return FALSE;
-    }
-  if (!check_writable (path, error))
-    return FALSE;
-  CbOutput *out = g_new0 (CbOutput, 1);
-  out->path = g_strdup (path);
-  out->format = format;
-  g_ptr_array_add (outputs, out);
-  return TRUE;
-}
-
-static GPtrArray *
-collect_outputs (const CbOptions *o, CbFormat *stdout_format, GError **error)
-{
-  g_autoptr (GPtrArray) outputs
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) output_free);
-  *stdout_format = CB_FORMAT_TABLE;
-  if (o->output != NULL)
-    {
-      if (!add_output (outputs, o->output, o->format, error))
-        return NULL;
-    }
-  else if (o->format != NULL && !cb_format_parse (o->format, stdout_format))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "unknown format '%s' (table, json, csv, markdown)",
-                   o->format);
-      return NULL;
-    }
-  for (guint i = 0; o->exports != NULL && o->exports[i] != NULL; i++)
-    if (!add_output (outputs, o->exports[i], NULL, error))
-      return NULL;
-  return g_steal_pointer (&outputs);
 }
 
 static CbSuite *
@@ -248,21 +155,6 @@ print_benchmarks (const CbSuite *suite)
 }
 
 static gboolean
-write_file_atomically (const char *path, const char *text, GError **error)
-{
-  g_autoptr (GError) local = NULL;
-  /* g_file_set_contents writes a temporary file and renames it, so an
-   * interrupted run never leaves half a file. */
-  if (!g_file_set_contents (path, text, -1, &local))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s",
-                   path, local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 use_color (void)
 {
   return cb_report_color_wanted (STDOUT_FILENO);
@@ -273,13 +165,15 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
 {
   g_autoptr (GError) error = NULL;
   CbFormat stdout_format;
-  g_autoptr (GPtrArray) outputs = collect_outputs (o, &stdout_format, &error);
+  g_autoptr (GPtrArray) outputs = cb_outputs_collect (
+      o->output, o->format, (const char *const *) o->exports, &stdout_format,
+      &error);
   if (outputs == NULL)
     return fail_error (error);
   CbPlotFormat plot_format;
   if (o->plot != NULL
       && (!cb_plot_format_from_filename (o->plot, &plot_format, &error)
-          || !check_writable (o->plot, &error)))
+          || !cb_output_check_writable (o->plot, &error)))
     return fail_error (error);
   g_autoptr (CbSuite) suite = build_suite (registry, o, &error);
   if (suite == NULL)
@@ -333,7 +227,7 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
       const CbOutput *out = outputs->pdata[i];
       g_autofree char *text = cb_report_render (&report, out->format);
       g_autoptr (GError) werror = NULL;
-      if (!write_file_atomically (out->path, text, &werror))
+      if (!cb_output_write (out->path, text, &werror))
         status = fail_error (werror);
     }
   if (o->plot != NULL)

@@ -5,6 +5,8 @@
 
 #include "report.h"
 
+#include "output.h"
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <signal.h>
@@ -1371,29 +1373,6 @@ static const CsvFigure csv_figures[] = {
 #undef FIG
 
 static void
-csv_append_field (GString *line, const char *field)
-{
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-  if (field == NULL)
-    return;
-  g_autofree char *valid = g_utf8_make_valid (field, -1);
-  if (strpbrk (valid, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, valid);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
 csv_append_line (GString *out, GString *line)
 {
   g_string_append_len (out, line->str, line->len);
@@ -1408,12 +1387,12 @@ csv_append_figure (GString *line, const CbResult *r, const CsvFigure *f)
   if (!result_measured (r) || !isfinite (v)
       || (f->kind == CSV_OVERSHOOT && !r->has_overshoot))
     {
-      csv_append_field (line, NULL);
+      cb_csv_append_field (line, NULL);
       return;
     }
   g_autofree char *text
       = f->kind == CSV_BYTES ? fmt_fixed (v, 0) : fmt_general (v, 9);
-  csv_append_field (line, text);
+  cb_csv_append_field (line, text);
 }
 
 /* "workload.items", "strategy.threads", …: the union over every row, in
@@ -1471,14 +1450,14 @@ csv_append_header (GString *out, GPtrArray *param_columns)
   static const char *const leading[] = { "name", "status", "error",
                                          "workload", "strategy" };
   for (guint i = 0; i < G_N_ELEMENTS (leading); i++)
-    csv_append_field (line, leading[i]);
+    cb_csv_append_field (line, leading[i]);
   for (guint i = 0; i < param_columns->len; i++)
-    csv_append_field (line, param_columns->pdata[i]);
-  csv_append_field (line, "n");
+    cb_csv_append_field (line, param_columns->pdata[i]);
+  cb_csv_append_field (line, "n");
   for (guint i = 0; i < G_N_ELEMENTS (csv_figures); i++)
-    csv_append_field (line, csv_figures[i].name);
-  csv_append_field (line, "outliers");
-  csv_append_field (line, "warnings");
+    cb_csv_append_field (line, csv_figures[i].name);
+  cb_csv_append_field (line, "outliers");
+  cb_csv_append_field (line, "warnings");
   csv_append_line (out, line);
 }
 
@@ -1491,19 +1470,19 @@ csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns)
   g_autofree char *warnings = r->warnings ? g_strjoinv ("; ", r->warnings)
                                           : NULL;
 
-  csv_append_field (line, r->bench->name);
-  csv_append_field (line, status_name (r->status));
-  csv_append_field (line, r->error);
-  csv_append_field (line, workload_name (r->bench));
-  csv_append_field (line, strategy_name (r->bench));
+  cb_csv_append_field (line, r->bench->name);
+  cb_csv_append_field (line, status_name (r->status));
+  cb_csv_append_field (line, r->error);
+  cb_csv_append_field (line, workload_name (r->bench));
+  cb_csv_append_field (line, strategy_name (r->bench));
   for (guint i = 0; i < param_columns->len; i++)
-    csv_append_field (line,
+    cb_csv_append_field (line,
                       csv_param_value (r->bench, param_columns->pdata[i]));
-  csv_append_field (line, n);
+  cb_csv_append_field (line, n);
   for (guint i = 0; i < G_N_ELEMENTS (csv_figures); i++)
     csv_append_figure (line, r, &csv_figures[i]);
-  csv_append_field (line, result_measured (r) ? outliers : NULL);
-  csv_append_field (line, warnings);
+  cb_csv_append_field (line, result_measured (r) ? outliers : NULL);
+  cb_csv_append_field (line, warnings);
   csv_append_line (out, line);
 }
 
