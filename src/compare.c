@@ -1177,37 +1177,14 @@ render_markdown (const Comparison *c)
 /* JSON                                                                      */
 
 static void
-j_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-j_string (JsonBuilder *b, const char *name, const char *s)
-{
-  json_builder_set_member_name (b, name);
-  if (s == NULL)
-    json_builder_add_null_value (b);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (s, -1);
-      json_builder_add_string_value (b, valid);
-    }
-}
-
-static void
 j_file (JsonBuilder *b, const char *name, const ResultsFile *f)
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  j_string (b, "file", f->path);
-  j_string (b, "suite", f->suite);
-  j_string (b, "date", f->date);
-  j_string (b, "seed", f->seed);
+  cb_json_add_string (b, "file", f->path);
+  cb_json_add_string (b, "suite", f->suite);
+  cb_json_add_string (b, "date", f->date);
+  cb_json_add_string (b, "seed", f->seed);
   json_builder_set_member_name (b, "complete");
   json_builder_add_boolean_value (b, f->complete);
   json_builder_end_object (b);
@@ -1230,12 +1207,12 @@ j_side (JsonBuilder *b, const char *name, const Bench *bench,
       st = &local;
     }
   json_builder_begin_object (b);
-  j_string (b, "status", bench->status);
-  j_string (b, "error", bench->error);
+  cb_json_add_string (b, "status", bench->status);
+  cb_json_add_string (b, "error", bench->error);
   json_builder_set_member_name (b, "n");
   json_builder_add_int_value (b, bench->walls->len);
-  j_double (b, "mean", bench->walls->len ? st->mean : NAN);
-  j_double (b, "stddev", bench->walls->len ? st->stddev : NAN);
+  cb_json_add_double (b, "mean", bench->walls->len ? st->mean : NAN);
+  cb_json_add_double (b, "stddev", bench->walls->len ? st->stddev : NAN);
   json_builder_end_object (b);
 }
 
@@ -1246,13 +1223,13 @@ render_json (const Comparison *c)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "schema_version");
   json_builder_add_int_value (b, CB_COMPARE_SCHEMA_VERSION);
-  j_string (b, "kind", "concbench-compare");
+  cb_json_add_string (b, "kind", "concbench-compare");
   json_builder_set_member_name (b, "tool");
   json_builder_begin_object (b);
-  j_string (b, "name", "concbench");
-  j_string (b, "version", PACKAGE_VERSION);
+  cb_json_add_string (b, "name", "concbench");
+  cb_json_add_string (b, "version", PACKAGE_VERSION);
   json_builder_end_object (b);
-  j_double (b, "alpha", c->alpha);
+  cb_json_add_double (b, "alpha", c->alpha);
   j_file (b, "old", c->old);
   j_file (b, "new", c->new_);
   json_builder_set_member_name (b, "benchmarks");
@@ -1263,22 +1240,22 @@ render_json (const Comparison *c)
       const Bench *any = r->old ? r->old : r->new_;
       gboolean computed = r->kind == ROW_COMPARED;
       json_builder_begin_object (b);
-      j_string (b, "name", any->name);
-      j_string (b, "workload_key", any->workload_key);
-      j_string (b, "strategy", any->strategy);
-      j_string (b, "status", row_kind_name (r->kind));
+      cb_json_add_string (b, "name", any->name);
+      cb_json_add_string (b, "workload_key", any->workload_key);
+      cb_json_add_string (b, "strategy", any->strategy);
+      cb_json_add_string (b, "status", row_kind_name (r->kind));
       j_side (b, "old", r->old, &r->so, computed);
       j_side (b, "new", r->new_, &r->sn, computed);
-      j_double (b, "ratio", r->ratio);
-      j_double (b, "ratio_ci95_low", r->ratio_low);
-      j_double (b, "ratio_ci95_high", r->ratio_high);
-      j_double (b, "p_welch", r->p_welch);
-      j_double (b, "p_mann_whitney", r->p_mw);
-      j_string (b, "verdict", verdict_text (r->verdict));
+      cb_json_add_double (b, "ratio", r->ratio);
+      cb_json_add_double (b, "ratio_ci95_low", r->ratio_low);
+      cb_json_add_double (b, "ratio_ci95_high", r->ratio_high);
+      cb_json_add_double (b, "p_welch", r->p_welch);
+      cb_json_add_double (b, "p_mann_whitney", r->p_mw);
+      cb_json_add_string (b, "verdict", verdict_text (r->verdict));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  j_double (b, "geometric_mean_ratio", c->geomean);
+  cb_json_add_double (b, "geometric_mean_ratio", c->geomean);
   json_builder_set_member_name (b, "n_ratios");
   json_builder_add_int_value (b, c->n_ratios);
   json_builder_end_object (b);

@@ -6,6 +6,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -135,4 +136,33 @@ cb_csv_append_field (GString *line, const char *field)
       g_string_append_c (line, *p);
     }
   g_string_append_c (line, '"');
+}
+
+void
+cb_json_add_double (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+cb_json_add_string_value (JsonBuilder *b, const char *s)
+{
+  if (s == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  g_autofree char *valid = g_utf8_make_valid (s, -1);
+  json_builder_add_string_value (b, valid);
+}
+
+void
+cb_json_add_string (JsonBuilder *b, const char *name, const char *s)
+{
+  json_builder_set_member_name (b, name);
+  cb_json_add_string_value (b, s);
 }

@@ -4,6 +4,8 @@
  * written atomically afterwards. */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "report.h"
 
 typedef struct {
@@ -30,3 +32,10 @@ gboolean cb_output_write (const char *path, const char *text, GError **error);
 
 /* Appends one RFC 4180 field (comma-separated from what line holds). */
 void cb_csv_append_field (GString *line, const char *field);
+
+/* JSON members: NAN and infinity as null (JSON has neither), strings made
+ * valid UTF-8 (names and messages come from files and plugins), NULL as
+ * null. */
+void cb_json_add_double (JsonBuilder *b, const char *name, double v);
+void cb_json_add_string_value (JsonBuilder *b, const char *s);
+void cb_json_add_string (JsonBuilder *b, const char *name, const char *s);

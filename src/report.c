@@ -918,21 +918,10 @@ render_markdown (const CbReport *report)
 /* Format: JSON                                                              */
 
 static void
-json_add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  /* JSON has no NAN or infinity; json-glib would write "nan". */
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 json_add_double_if (JsonBuilder *b, const char *name, double v,
                     gboolean known)
 {
-  json_add_double (b, name, known ? v : NAN);
+  cb_json_add_double (b, name, known ? v : NAN);
 }
 
 static void
@@ -964,26 +953,6 @@ json_add_uint64 (JsonBuilder *b, const char *name, guint64 v)
 }
 
 static void
-json_add_string_value (JsonBuilder *b, const char *s)
-{
-  if (s == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  /* Names and messages come from files and plugins; JSON must be UTF-8. */
-  g_autofree char *valid = g_utf8_make_valid (s, -1);
-  json_builder_add_string_value (b, valid);
-}
-
-static void
-json_add_string (JsonBuilder *b, const char *name, const char *s)
-{
-  json_builder_set_member_name (b, name);
-  json_add_string_value (b, s);
-}
-
-static void
 json_add_bool (JsonBuilder *b, const char *name, gboolean v)
 {
   json_builder_set_member_name (b, name);
@@ -1009,15 +978,15 @@ json_add_stats (JsonBuilder *b, const char *name, const CbStats *st,
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
   json_add_int (b, "n", st->n);
-  json_add_double (b, "mean", st->mean);
-  json_add_double (b, "stddev", st->stddev);
-  json_add_double (b, "median", st->median);
-  json_add_double (b, "mad", st->mad);
-  json_add_double (b, "min", st->min);
-  json_add_double (b, "max", st->max);
-  json_add_double (b, "ci95_low", st->ci95_low);
-  json_add_double (b, "ci95_high", st->ci95_high);
-  json_add_double (b, "cv", st->cv);
+  cb_json_add_double (b, "mean", st->mean);
+  cb_json_add_double (b, "stddev", st->stddev);
+  cb_json_add_double (b, "median", st->median);
+  cb_json_add_double (b, "mad", st->mad);
+  cb_json_add_double (b, "min", st->min);
+  cb_json_add_double (b, "max", st->max);
+  cb_json_add_double (b, "ci95_low", st->ci95_low);
+  cb_json_add_double (b, "ci95_high", st->ci95_high);
+  cb_json_add_double (b, "cv", st->cv);
   json_builder_end_object (b);
 }
 
@@ -1032,10 +1001,10 @@ json_add_percentiles (JsonBuilder *b, const char *name,
     }
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  json_add_double (b, "p50", p->p50);
-  json_add_double (b, "p90", p->p90);
-  json_add_double (b, "p99", p->p99);
-  json_add_double (b, "max", p->max);
+  cb_json_add_double (b, "p50", p->p50);
+  cb_json_add_double (b, "p90", p->p90);
+  cb_json_add_double (b, "p99", p->p99);
+  cb_json_add_double (b, "max", p->max);
   json_builder_end_object (b);
 }
 
@@ -1053,7 +1022,7 @@ json_add_param_value (JsonBuilder *b, const CbParamSet *set, guint i)
       return;
     case CB_PARAM_ENUM:
     case CB_PARAM_STRING:
-    default: json_add_string_value (b, set->texts[i]); return;
+    default: cb_json_add_string_value (b, set->texts[i]); return;
     }
 }
 
@@ -1076,10 +1045,10 @@ json_add_role (JsonBuilder *b, const char *role, const CbPlugin *plugin,
 {
   json_builder_set_member_name (b, role);
   json_builder_begin_object (b);
-  json_add_string (b, "name", class_name);
-  json_add_string (b, "plugin", plugin->desc->name);
-  json_add_string (b, "plugin_version", plugin->desc->version);
-  json_add_string (b, "file", plugin->path);
+  cb_json_add_string (b, "name", class_name);
+  cb_json_add_string (b, "plugin", plugin->desc->name);
+  cb_json_add_string (b, "plugin_version", plugin->desc->version);
+  cb_json_add_string (b, "file", plugin->path);
   json_add_params (b, set);
   json_builder_end_object (b);
 }
@@ -1088,11 +1057,11 @@ static void
 json_add_run (JsonBuilder *b, const CbRunSample *s)
 {
   json_builder_begin_object (b);
-  json_add_double (b, "wall", s->wall);
-  json_add_double (b, "cpu_user", s->cpu_user);
-  json_add_double (b, "cpu_sys", s->cpu_sys);
-  json_add_double (b, "worker_cpu_user", s->worker_cpu_user);
-  json_add_double (b, "worker_cpu_sys", s->worker_cpu_sys);
+  cb_json_add_double (b, "wall", s->wall);
+  cb_json_add_double (b, "cpu_user", s->cpu_user);
+  cb_json_add_double (b, "cpu_sys", s->cpu_sys);
+  cb_json_add_double (b, "worker_cpu_user", s->worker_cpu_user);
+  cb_json_add_double (b, "worker_cpu_sys", s->worker_cpu_sys);
   json_add_uint64 (b, "ctx_voluntary", s->ctx_voluntary);
   json_add_uint64 (b, "ctx_involuntary", s->ctx_involuntary);
   json_add_uint64 (b, "tree_peak_pss", s->tree_peak_pss);
@@ -1140,8 +1109,8 @@ json_add_overshoot (JsonBuilder *b, const CbResult *r)
     }
   json_builder_set_member_name (b, "timer_overshoot");
   json_builder_begin_object (b);
-  json_add_double (b, "mean", r->overshoot_mean);
-  json_add_double (b, "max", r->overshoot_max);
+  cb_json_add_double (b, "mean", r->overshoot_mean);
+  cb_json_add_double (b, "max", r->overshoot_max);
   json_builder_end_object (b);
 }
 
@@ -1151,7 +1120,7 @@ json_add_warnings (JsonBuilder *b, const CbResult *r)
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; r->warnings != NULL && r->warnings[i] != NULL; i++)
-    json_add_string_value (b, r->warnings[i]);
+    cb_json_add_string_value (b, r->warnings[i]);
   json_builder_end_array (b);
 }
 
@@ -1168,7 +1137,7 @@ json_add_derived (JsonBuilder *b, const CbResult *r)
   json_builder_end_object (b);
   json_add_double_if (b, "cpu_utilisation", r->cpu_util, known);
   json_add_double_if (b, "ideal", r->ideal, known);
-  json_add_string (b, "ideal_basis", known ? r->ideal_basis : NULL);
+  cb_json_add_string (b, "ideal_basis", known ? r->ideal_basis : NULL);
   json_add_double_if (b, "efficiency", r->efficiency, known);
   json_add_double_if (b, "speedup", r->speedup, known);
   json_add_double_if (b, "speedup_ci95_low", r->speedup_low, known);
@@ -1188,16 +1157,16 @@ json_add_benchmark (JsonBuilder *b, const CbResult *r)
 {
   const CbBenchmark *bench = r->bench;
   json_builder_begin_object (b);
-  json_add_string (b, "name", bench->name);
+  cb_json_add_string (b, "name", bench->name);
   json_add_int (b, "index", r->index);
-  json_add_string (b, "status", status_name (r->status));
-  json_add_string (b, "error", r->error);
+  cb_json_add_string (b, "status", status_name (r->status));
+  cb_json_add_string (b, "error", r->error);
   json_add_bool (b, "interrupted", r->interrupted);
   json_add_role (b, "workload", bench->workload, workload_name (bench),
                  bench->workload_params);
   json_add_role (b, "strategy", bench->strategy, strategy_name (bench),
                  bench->strategy_params);
-  json_add_string (b, "workload_key", bench->workload_key);
+  cb_json_add_string (b, "workload_key", bench->workload_key);
   json_add_info (b, r);
   json_add_int (b, "warmups", r->warmups_done);
   json_add_runs (b, r);
@@ -1216,9 +1185,9 @@ json_add_tool (JsonBuilder *b, const CbReport *report)
                                           CB_PLUGIN_ABI_MINOR);
   json_builder_set_member_name (b, "tool");
   json_builder_begin_object (b);
-  json_add_string (b, "name", "concbench");
-  json_add_string (b, "version", version);
-  json_add_string (b, "plugin_abi", abi);
+  cb_json_add_string (b, "name", "concbench");
+  cb_json_add_string (b, "version", version);
+  cb_json_add_string (b, "plugin_abi", abi);
   json_builder_end_object (b);
 }
 
@@ -1232,14 +1201,14 @@ json_add_platform (JsonBuilder *b, const CbPlatform *p)
     }
   json_builder_set_member_name (b, "platform");
   json_builder_begin_object (b);
-  json_add_string (b, "os", p->os);
-  json_add_string (b, "kernel", p->kernel);
-  json_add_string (b, "cpu_model", p->cpu_model);
+  cb_json_add_string (b, "os", p->os);
+  cb_json_add_string (b, "kernel", p->kernel);
+  cb_json_add_string (b, "cpu_model", p->cpu_model);
   json_add_int (b, "cpu_count", p->cpu_count);
-  json_add_string (b, "glib_version", p->glib_version);
-  json_add_string (b, "compiler", p->compiler);
-  json_add_string (b, "hostname", p->hostname);
-  json_add_string (b, "date", p->date);
+  cb_json_add_string (b, "glib_version", p->glib_version);
+  cb_json_add_string (b, "compiler", p->compiler);
+  cb_json_add_string (b, "hostname", p->hostname);
+  cb_json_add_string (b, "date", p->date);
   json_builder_end_object (b);
 }
 
@@ -1254,7 +1223,7 @@ json_add_runs_setting (JsonBuilder *b, const char *runs)
   else if (g_ascii_string_to_unsigned (runs, 10, 0, G_MAXINT64, &n, NULL))
     json_builder_add_int_value (b, (gint64) n);
   else
-    json_add_string_value (b, runs);
+    cb_json_add_string_value (b, runs);
 }
 
 static void
@@ -1265,20 +1234,20 @@ json_add_settings (JsonBuilder *b, const CbReport *report)
 
   json_builder_set_member_name (b, "settings");
   json_builder_begin_object (b);
-  json_add_string (b, "suite", suite ? suite->name : NULL);
-  json_add_string (b, "suite_source", suite ? suite->source : NULL);
-  json_add_string (b, "suite_description", suite ? suite->description : NULL);
+  cb_json_add_string (b, "suite", suite ? suite->name : NULL);
+  cb_json_add_string (b, "suite_source", suite ? suite->source : NULL);
+  cb_json_add_string (b, "suite_description", suite ? suite->description : NULL);
   if (options != NULL)
     json_add_uint64 (b, "seed", options->seed);
   else
     json_add_null (b, "seed");
-  json_add_double (b, "timeout",
+  cb_json_add_double (b, "timeout",
                    options && options->timeout > 0 ? options->timeout : NAN);
   json_add_int (b, "warmups", report->warmups);
   json_add_runs_setting (b, report->runs);
-  json_add_string (b, "memory_method",
+  cb_json_add_string (b, "memory_method",
                    report->memory_sampled ? "tree-pss" : "ru_maxrss");
-  json_add_double (b, "memory_interval",
+  cb_json_add_double (b, "memory_interval",
                    report->memory_sampled && options
                            && options->memory_interval > 0
                        ? options->memory_interval
