@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ltdl.h>
+
 #include "cli.h"
 #include "compare.h"
 #include "output.h"
@@ -272,6 +274,11 @@ main (int argc, char **argv)
   /* Reports are data: a decimal comma would break every CSV and JSON. */
   setlocale (LC_NUMERIC, "C");
   g_set_prgname ("concbench");
+#ifdef CB_STATIC_PLUGINS
+  /* The bundled plugins linked in with -dlpreopen; libltdl only sees them if
+   * this runs before the first lt_dlinit (in cb_registry_new). */
+  LTDL_SET_PRELOADED_SYMBOLS ();
+#endif
 
   if (argc > 1 && strcmp (argv[1], "compare") == 0)
     return cb_compare_main (argc, argv);

@@ -345,6 +345,15 @@ candidate_path (const char *stem)
   return NULL;
 }
 
+static gboolean
+is_registered (const CbRegistry *registry, lt_dlhandle handle)
+{
+  for (guint i = 0; i < registry->plugins->len; i++)
+    if (((const CbPlugin *) registry->plugins->pdata[i])->handle == handle)
+      return TRUE;
+  return FALSE;
+}
+
 static int
 scan_one_file (const char *stem, void *data)
 {
@@ -365,6 +374,14 @@ scan_one_file (const char *stem, void *data)
     {
       add_problem (registry->problems, path, "cannot open: %s",
                    lt_dlerror ());
+      return 0;
+    }
+  if (is_registered (registry, handle))
+    {
+      /* In a static build, a bundled plugin's libtool archive (say, the
+       * build tree's plugins/api.la) opens as the module already preloaded:
+       * the same code, not a duplicate. */
+      lt_dlclose (handle);
       return 0;
     }
   why = register_handle (registry, handle, path);
@@ -419,7 +436,9 @@ cb_registry_load_preloaded (CbRegistry *registry)
 {
 #ifdef CB_STATIC_PLUGINS
   preload_target = registry;
-  lt_dlpreload_open ("concbench", register_preloaded);
+  /* libtool names a program's own preload list "@PROGRAM@", which NULL
+   * selects; "concbench" matched nothing, so no plugin was ever found. */
+  lt_dlpreload_open (NULL, register_preloaded);
   preload_target = NULL;
 #else
   (void) registry;

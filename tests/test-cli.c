@@ -84,6 +84,8 @@ test_list_plugins (void)
 static void
 test_list_plugins_problems (void)
 {
+  if (test_skip_if_static ())
+    return;
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("concbench-test-XXXXXX", &error);
   g_autofree char *junk = g_build_filename (dir, "junk.so", NULL);
@@ -205,6 +207,8 @@ test_runs_auto (void)
 static void
 test_failed_row_keeps_others (void)
 {
+  if (test_skip_if_static ())
+    return;
   g_autoptr (TestExec) exec = test_exec (
       "--plugin-dir", test_env ("CONCBENCH_TEST_PLUGINS"), "-w", "crashy",
       "-s", "sequential", "-p", "how=none,segv,error", "--warmups", "0",

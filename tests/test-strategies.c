@@ -124,6 +124,8 @@ assert_run_fails (const char *workload, const char *strategy,
 static void
 test_contract_violations (void)
 {
+  if (test_skip_if_static ())
+    return;
   const char *skip[] = { "items=5", "max-latency=0", "mode=skip", NULL };
   const char *twice[] = { "items=5", "max-latency=0", "mode=twice", NULL };
   const char *wrong[] = { "items=5", "max-latency=0", "mode=wrong-digest",
@@ -138,6 +140,8 @@ test_contract_violations (void)
 static void
 test_crashes_are_contained (void)
 {
+  if (test_skip_if_static ())
+    return;
   const char *segv[] = { "how=segv", NULL };
   const char *abrt[] = { "how=abort", NULL };
   const char *ex[] = { "how=exit", NULL };
@@ -157,6 +161,8 @@ test_crashes_are_contained (void)
 static void
 test_timeout_kills_tree (void)
 {
+  if (test_skip_if_static ())
+    return;
   const char *hang[] = { "how=hang", "processes=3", NULL };
   CbRunOptions options = { .seed = 1, .timeout = 1 };
   g_autoptr (CbRunner) runner = cb_runner_new (&options);

@@ -108,10 +108,28 @@ test_no_children (void)
   return waitpid (-1, NULL, WNOHANG) < 0 && errno == ECHILD;
 }
 
+gboolean
+test_skip_if_static (void)
+{
+#ifdef CB_STATIC_PLUGINS
+  g_test_skip ("--disable-shared: the test plugins are static archives, "
+               "which cannot be dlopened");
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
 CbRegistry *
 test_registry (const char *extra_dir)
 {
+#ifdef CB_STATIC_PLUGINS
+  /* The test programs are linked with the bundled plugins' -dlpreopen too;
+   * this must precede the first lt_dlinit. */
+  LTDL_SET_PRELOADED_SYMBOLS ();
+#endif
   CbRegistry *registry = cb_registry_new ();
+  cb_registry_load_preloaded (registry);
   const char *dirs[] = { extra_dir, NULL };
   g_auto (GStrv) path = cb_registry_search_path (
       extra_dir ? dirs : NULL, registry->problems);

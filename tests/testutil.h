@@ -28,6 +28,9 @@ const char *test_env (const char *name);
 guint test_count_fds (void);
 /* TRUE when this process has no child, running or zombie. */
 gboolean test_no_children (void);
+/* In a --disable-shared build, marks the current test skipped and returns
+ * TRUE: the test-only plugins cannot be loaded there. */
+gboolean test_skip_if_static (void);
 /* The bundled plugins plus, when extra_dir is not NULL, those in it. */
 CbRegistry *test_registry (const char *extra_dir);
 
