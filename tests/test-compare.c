@@ -510,7 +510,17 @@ test_suite_file_errors (void)
       g_autofree char *needle = g_strconcat (path, cases[i].needle, NULL);
       test_assert_usage_error (exec, needle);
     }
+
+  /* Oversized: refused by size, without being parsed. */
+  g_autofree char *big = g_strnfill (2 * 1024 * 1024, '#');
+  g_assert_true (g_file_set_contents (path, big, -1, NULL));
+  g_autoptr (TestExec) oversized = test_exec ("--suite", path, NULL);
+  test_assert_usage_error (oversized, "suite file is larger than");
   g_unlink (path);
+
+  /* Unreadable: missing. */
+  g_autoptr (TestExec) missing = test_exec ("--suite", path, NULL);
+  test_assert_usage_error (missing, "cannot read suite");
 }
 
 static void
