@@ -324,7 +324,9 @@ server_thread (gpointer data)
 {
   ApiTcpServer *server = data;
 
-  g_main_context_push_thread_default (server->ctx);
+  /* Every source is attached to server->ctx by name: pushing it as the
+   * thread default would only create GLib's global default context, and its
+   * descriptor, for the rest of the process. */
   g_main_loop_run (server->loop);
   /* Connections still open are dropped; their finalizers close them. */
   GList *conns = g_hash_table_get_keys (server->conns);
@@ -332,7 +334,6 @@ server_thread (gpointer data)
     g_source_destroy (l->data);
   g_list_free (conns);
   g_source_destroy (server->listener);
-  g_main_context_pop_thread_default (server->ctx);
   return NULL;
 }
 
