@@ -94,6 +94,14 @@ test_matrix (gconstpointer data)
 
 /* ---- the api workload's tcp transport, driven directly ---- */
 
+static void
+assert_message (const GError *error, const char *needle)
+{
+  g_assert_nonnull (error);
+  if (strstr (error->message, needle) == NULL)
+    g_error ("expected '%s' in '%s'", needle, error->message);
+}
+
 typedef struct {
   const CbWorkloadClass *wk;
   CbParamSet *params;
@@ -259,6 +267,11 @@ test_api_tcp_digests (void)
   g_assert_cmpint (pid, >=, 0);
   if (pid == 0)
     {
+      /* The parent checks; freed so valgrind's report of the child (whose
+       * status is not judged) stays empty. */
+      g_clear_pointer (&want, g_free);
+      g_clear_pointer (&got, g_free);
+      g_clear_pointer (&got_async, g_free);
       for (guint i = 0; i < 12; i++)
         {
           guint64 digest = 0;
@@ -280,7 +293,11 @@ test_api_tcp_digests (void)
   close (pipefd[0]);
   int status;
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  /* Its digests are all in; under valgrind the child's status reports the
+   * parent's heap, which the child never frees, as leaked. */
+  g_assert_true (WIFEXITED (status));
+  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") == NULL)
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
 
   direct_destroy (&dt);
   direct_destroy (&dc);
@@ -353,13 +370,13 @@ test_api_tcp_out_of_fds (void)
   lim.rlim_cur = (rlim_t) lowest;
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lim), ==, 0);
   g_assert_false (d.wk->run (d.workload, 1, &digest, &error));
-  g_assert_nonnull (strstr (error->message, "item 1 (record 2) GET"));
-  g_assert_nonnull (strstr (error->message, g_strerror (EMFILE)));
+  assert_message (error, "item 1 (record 2) GET");
+  assert_message (error, g_strerror (EMFILE));
   g_clear_error (&error);
   g_autofree guint64 *none = direct_run_async_on (&d, ctx, NULL, &error);
   g_assert_null (none);
   g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, g_strerror (EMFILE)));
+  assert_message (error, g_strerror (EMFILE));
   g_clear_error (&error);
 
   /* One left: the client's socket takes it, the server cannot accept and
@@ -367,9 +384,17 @@ test_api_tcp_out_of_fds (void)
   lim.rlim_cur++;
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lim), ==, 0);
   g_assert_false (d.wk->run (d.workload, 2, &digest, &error));
-  g_assert_nonnull (strstr (error->message, "item 2 (record 3) GET"));
-  g_assert_nonnull (strstr (error->message, "cannot take the connection"));
-  g_assert_nonnull (strstr (error->message, g_strerror (EMFILE)));
+  assert_message (error, "item 2 (record 3) GET");
+  /* valgrind enforces the limit itself, after the kernel has accepted:
+   * the connection it closes reaches the client as a reset. */
+  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") != NULL
+      && strstr (error->message, g_strerror (ECONNRESET)) != NULL)
+    g_test_message ("under valgrind: %s", error->message);
+  else
+    {
+      assert_message (error, "cannot take the connection");
+      assert_message (error, g_strerror (EMFILE));
+    }
   g_clear_error (&error);
 
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
