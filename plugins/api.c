@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Workload "api": emulated remote-API processing, the seed's IO-heavy
  * benchmark.  Each item GETs a person record, fills it in and, for one id in
- * three, sets its company and PUTs it back; every GET and PUT is a timer wait
- * whose length the workload decides up front. */
+ * three, sets its company and PUTs it back.  Every GET and PUT waits a
+ * latency the workload decides up front: a timer wait (transport "timer"),
+ * or a request to a latency server on 127.0.0.1 that answers after it
+ * (transport "tcp", in api-tcp.c). */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -13,6 +15,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "api-tcp.h"
 #include "plugin.h"
 
 #ifdef PACKAGE_VERSION
@@ -32,10 +35,20 @@ enum {
   STREAM_COMPANY = 3,
 };
 
+typedef enum {
+  TRANSPORT_TIMER,
+  TRANSPORT_TCP,
+} Transport;
+
 typedef struct {
   guint64 seed;
   guint n_items;
   double *latency; /* seconds; [2 * item] GET, [2 * item + 1] PUT or 0 */
+  Transport transport;
+  /* tcp: the latency server, in the process that called create only; the
+   * port is all a client needs, in any thread or forked child. */
+  ApiTcpServer *server;
+  guint16 port;
 } Api;
 
 typedef struct {
@@ -221,13 +234,19 @@ person_digest (const Person *person)
 
 /* GET done: the record is built, and updated when its id asks for it. */
 static Person *
-person_fetched (const Api *api, guint id)
+person_built (guint64 seed, guint id)
 {
-  Person *person = person_new (api->seed, id);
+  Person *person = person_new (seed, id);
 
   if (record_needs_put (id))
-    person_set_company (person, api->seed);
+    person_set_company (person, seed);
   return person;
+}
+
+static Person *
+person_fetched (const Api *api, guint id)
+{
+  return person_built (api->seed, id);
 }
 
 static double
@@ -284,7 +303,9 @@ api_create (const CbParams *params, guint64 seed, GError **error)
 {
   guint64 items = cb_params_get_uint (params, "items");
   double max_latency = cb_params_get_double (params, "max-latency");
+  Transport transport = cb_params_get_enum (params, "transport");
   g_autofree double *latency = NULL;
+  ApiTcpServer *server = NULL;
 
   if (items < 1 || items > 1000000)
     {
@@ -320,10 +341,23 @@ api_create (const CbParams *params, guint64 seed, GError **error)
             draw_latency (seed, id, STREAM_PUT_LATENCY, max_latency);
     }
 
+  if (transport == TRANSPORT_TCP)
+    {
+      server = api_tcp_server_new (seed, error);
+      if (server == NULL)
+        {
+          g_prefix_error (error, "api: ");
+          return NULL;
+        }
+    }
+
   Api *api = g_new0 (Api, 1);
   api->seed = seed;
   api->n_items = (guint) items;
   api->latency = g_steal_pointer (&latency);
+  api->transport = transport;
+  api->server = server;
+  api->port = server ? api_tcp_server_port (server) : 0;
   return api;
 }
 
@@ -334,6 +368,7 @@ api_destroy (gpointer workload)
 
   if (api == NULL)
     return;
+  api_tcp_server_free (api->server);
   g_free (api->latency);
   g_free (api);
 }
@@ -354,6 +389,54 @@ api_item_wait (gpointer workload, guint item)
   return get_latency (api, item) + put_latency (api, item);
 }
 
+static ApiTcpRequest
+tcp_request (const Api *api, guint item, ApiTcpMethod method)
+{
+  double latency = method == API_TCP_PUT ? put_latency (api, item)
+                                         : get_latency (api, item);
+
+  return (ApiTcpRequest){ .method = method, .id = record_id (item),
+                          .latency_us = (guint64) seconds_to_units (latency,
+                                                                    1e6) };
+}
+
+static void
+prefix_call_error (GError **error, guint item, ApiTcpMethod method)
+{
+  g_prefix_error (error, "api: item %u (record %u) %s: ", item,
+                  record_id (item), api_tcp_method_name (method));
+}
+
+/* One call over tcp, blocking. */
+static gboolean
+tcp_call (const Api *api, guint item, ApiTcpMethod method,
+          ApiTcpReply *reply, GError **error)
+{
+  ApiTcpRequest request = tcp_request (api, item, method);
+
+  if (api_tcp_call (api->port, &request, reply, error))
+    return TRUE;
+  prefix_call_error (error, item, method);
+  return FALSE;
+}
+
+/* The record is built from what the GET brought back, so the digest
+ * depends on the transport carrying it intact. */
+static gboolean
+tcp_run (const Api *api, guint item, guint64 *digest, GError **error)
+{
+  ApiTcpReply reply;
+
+  if (!tcp_call (api, item, API_TCP_GET, &reply, error))
+    return FALSE;
+  g_autoptr (Person) person = person_built (reply.record_key, reply.id);
+  if (record_needs_put (reply.id)
+      && !tcp_call (api, item, API_TCP_PUT, &reply, error))
+    return FALSE;
+  *digest = person_digest (person);
+  return TRUE;
+}
+
 static gboolean
 api_run (gpointer workload, guint item, guint64 *digest, GError **error)
 {
@@ -362,6 +445,8 @@ api_run (gpointer workload, guint item, guint64 *digest, GError **error)
 
   if (!check_item (api, item, error))
     return FALSE;
+  if (api->transport == TRANSPORT_TCP)
+    return tcp_run (api, item, digest, error);
   sleep_seconds (get_latency (api, item));
   g_autoptr (Person) person = person_fetched (api, id);
   if (record_needs_put (id))
@@ -440,11 +525,94 @@ static const GSourceFuncs api_call_funcs = {
   .finalize = api_call_finalize,
 };
 
+/* One asynchronous item over tcp: a call, then maybe another, each its own
+ * connection on ctx. */
+typedef struct {
+  const Api *api;
+  guint item;
+  ApiTcpMethod method;
+  GMainContext *ctx;
+  Person *person;
+  CbItemDone done;
+  gpointer user_data;
+} TcpItem;
+
+static void
+tcp_item_free (TcpItem *self)
+{
+  g_clear_pointer (&self->person, person_free);
+  g_main_context_unref (self->ctx);
+  g_free (self);
+}
+
+static void
+tcp_item_start_call (TcpItem *self);
+
+static void
+tcp_item_replied (const ApiTcpReply *reply, const GError *error,
+                  gpointer user_data)
+{
+  TcpItem *self = user_data;
+
+  if (error != NULL)
+    {
+      g_autoptr (GError) named = g_error_copy (error);
+
+      prefix_call_error (&named, self->item, self->method);
+      self->done (self->item, 0, named, self->user_data);
+      tcp_item_free (self);
+      return;
+    }
+  if (self->method == API_TCP_GET)
+    {
+      self->person = person_built (reply->record_key, reply->id);
+      if (record_needs_put (reply->id))
+        {
+          self->method = API_TCP_PUT;
+          tcp_item_start_call (self);
+          return;
+        }
+    }
+  self->done (self->item, person_digest (self->person), NULL,
+              self->user_data);
+  tcp_item_free (self);
+}
+
+static void
+tcp_item_start_call (TcpItem *self)
+{
+  ApiTcpRequest request = tcp_request (self->api, self->item, self->method);
+
+  api_tcp_call_async (self->api->port, &request, self->ctx, tcp_item_replied,
+                      self);
+}
+
+static void
+tcp_run_async (const Api *api, guint item, GMainContext *ctx,
+               CbItemDone done, gpointer user_data)
+{
+  TcpItem *self = g_new0 (TcpItem, 1);
+
+  self->api = api;
+  self->item = item;
+  self->method = API_TCP_GET;
+  self->ctx = g_main_context_ref (ctx);
+  self->done = done;
+  self->user_data = user_data;
+  tcp_item_start_call (self);
+}
+
 static void
 api_run_async (gpointer workload, guint item, GMainContext *ctx,
                CbItemDone done, gpointer user_data)
 {
   const Api *api = workload;
+
+  if (api->transport == TRANSPORT_TCP && item < api->n_items)
+    {
+      tcp_run_async (api, item, ctx, done, user_data);
+      return;
+    }
   /* GLib never writes through the funcs pointer; it is only non-const for
    * historical reasons. */
   GSource *source = g_source_new ((GSourceFuncs *) &api_call_funcs,
@@ -471,6 +639,8 @@ api_run_async (gpointer workload, guint item, GMainContext *ctx,
   g_source_unref (source);
 }
 
+static const char *const transport_choices[] = { "timer", "tcp", NULL };
+
 static const CbParamSpec api_params[] = {
   {
       .name = "items",
@@ -488,6 +658,15 @@ static const CbParamSpec api_params[] = {
       .type = CB_PARAM_DOUBLE,
       .min = 0,
       .max = 3600,
+  },
+  {
+      .name = "transport",
+      .help = "timer: each GET and PUT is a timer wait; tcp: a request to a "
+              "latency server on 127.0.0.1 that answers after the latency, "
+              "one connection per call",
+      .default_value = "timer",
+      .type = CB_PARAM_ENUM,
+      .choices = transport_choices,
   },
   { .name = NULL },
 };

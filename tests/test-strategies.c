@@ -6,8 +6,13 @@
 #include <config.h>
 #endif
 
+#include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "params.h"
 #include "runner.h"
 #include "testutil.h"
 
@@ -58,7 +63,8 @@ static void
 test_matrix (gconstpointer data)
 {
   const char *workload = data;
-  const char *api[] = { "items=12", "max-latency=0.01", NULL };
+  const char *api[] = { "items=12", "max-latency=0.01",
+                        "transport=timer,tcp", NULL };
   const char *sieve[] = { "items=6", "complexity=3000", NULL };
   const char *const *wparams = strcmp (workload, "api") == 0 ? api : sieve;
   static const char *strategies[][3] = {
@@ -84,6 +90,323 @@ test_matrix (gconstpointer data)
           workload, strategies[s][0], (const char *const *) params->pdata);
       run_all_ok (runner, suite);
     }
+}
+
+/* ---- the api workload's tcp transport, driven directly ---- */
+
+static void
+assert_message (const GError *error, const char *needle)
+{
+  g_assert_nonnull (error);
+  if (strstr (error->message, needle) == NULL)
+    g_error ("expected '%s' in '%s'", needle, error->message);
+}
+
+typedef struct {
+  const CbWorkloadClass *wk;
+  CbParamSet *params;
+  gpointer workload;
+} Direct;
+
+static guint
+count_threads (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Creates api in this process with "name=value" settings; NULL on error. */
+static gboolean
+direct_create (Direct *d, const char *const *settings, GError **error)
+{
+  const CbPlugin *plugin = cb_registry_find_workload (registry, "api");
+  CbParams view;
+
+  g_assert_nonnull (plugin);
+  d->wk = plugin->desc->workload;
+  d->params = cb_param_set_new (d->wk->params, error);
+  g_assert_nonnull (d->params);
+  for (guint i = 0; settings[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (settings[i], "=", 2);
+      g_assert_true (cb_param_set_assign (d->params, kv[0], kv[1], error));
+    }
+  view = cb_param_set_view (d->params);
+  d->workload = d->wk->create (&view, 7, error);
+  return d->workload != NULL;
+}
+
+static void
+direct_destroy (Direct *d)
+{
+  d->wk->destroy (d->workload);
+  cb_param_set_free (d->params);
+}
+
+static guint64 *
+direct_run_all (Direct *d)
+{
+  guint n = d->wk->n_items (d->workload);
+  guint64 *digests = g_new0 (guint64, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      if (!d->wk->run (d->workload, i, &digests[i], &error))
+        g_error ("item %u: %s", i, error->message);
+    }
+  return digests;
+}
+
+typedef struct {
+  guint64 *digests;
+  guint *calls;
+  guint pending;
+  GError *error;
+  /* When fd_base is set: the most connections the server held at once, as
+   * seen from the done callbacks (descriptors over fd_base, less one per
+   * client still open); sampled until it passes 1024. */
+  guint fd_base;
+  guint server_peak;
+} AsyncRun;
+
+static void
+on_async_done (guint item, guint64 digest, const GError *error,
+               gpointer user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->calls[item]++;
+  run->digests[item] = digest;
+  if (error != NULL && run->error == NULL)
+    run->error = g_error_copy (error);
+  run->pending--;
+  if (run->fd_base > 0 && run->server_peak <= 1024)
+    {
+      guint open = test_count_fds () - 1 - run->fd_base;
+      if (open > run->pending)
+        run->server_peak = MAX (run->server_peak, open - run->pending);
+    }
+}
+
+/* Every item in flight at once on a private context; returns the digests
+ * and asserts each item reported exactly once. */
+static guint64 *
+direct_run_async_on (Direct *d, GMainContext *ctx, guint *server_peak,
+                     GError **error)
+{
+  guint n = d->wk->n_items (d->workload);
+  g_autofree guint *calls = g_new0 (guint, n);
+  AsyncRun run = { g_new0 (guint64, n), calls, n, NULL, 0, 0 };
+
+  if (server_peak != NULL)
+    run.fd_base = test_count_fds () - 1;
+  for (guint i = 0; i < n; i++)
+    d->wk->run_async (d->workload, i, ctx, on_async_done, &run);
+  while (run.pending > 0)
+    g_main_context_iteration (ctx, TRUE);
+  /* Nothing may be left on the context once every item has reported. */
+  g_assert_false (g_main_context_pending (ctx));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (calls[i], ==, 1);
+  if (server_peak != NULL)
+    *server_peak = run.server_peak;
+  if (run.error != NULL)
+    {
+      g_propagate_error (error, run.error);
+      g_free (run.digests);
+      return NULL;
+    }
+  return run.digests;
+}
+
+static guint64 *
+direct_run_async (Direct *d, GError **error)
+{
+  g_autoptr (GMainContext) ctx = g_main_context_new ();
+  return direct_run_async_on (d, ctx, NULL, error);
+}
+
+/* The same seed and items give the same digests over either transport,
+ * blocking, asynchronous or from a forked child; destroy leaves no
+ * descriptor and no thread behind. */
+static void
+test_api_tcp_digests (void)
+{
+  const char *timer[] = { "items=12", "max-latency=0.01", NULL };
+  const char *tcp[] = { "items=12", "max-latency=0.01", "transport=tcp",
+                        NULL };
+  guint fds = test_count_fds (), threads = count_threads ();
+  Direct dt = { 0 }, dc = { 0 };
+  g_autoptr (GError) error = NULL;
+  int pipefd[2];
+
+  g_assert_true (direct_create (&dt, timer, &error));
+  g_assert_true (direct_create (&dc, tcp, &error));
+  g_assert_cmpuint (count_threads (), ==, threads + 1); /* the server */
+  g_autofree guint64 *want = direct_run_all (&dt);
+  g_autofree guint64 *got = direct_run_all (&dc);
+  g_autofree guint64 *got_async = direct_run_async (&dc, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_assert_cmpuint (want[i], !=, 0);
+      g_assert_cmpuint (got[i], ==, want[i]);
+      g_assert_cmpuint (got_async[i], ==, want[i]);
+      g_assert_cmpfloat (dc.wk->item_wait (dc.workload, i), ==,
+                         dt.wk->item_wait (dt.workload, i));
+    }
+
+  /* A forked child reaches the parent's server over loopback. */
+  g_assert_cmpint (pipe (pipefd), ==, 0);
+  pid_t pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* The parent checks; freed so valgrind's report of the child (whose
+       * status is not judged) stays empty. */
+      g_clear_pointer (&want, g_free);
+      g_clear_pointer (&got, g_free);
+      g_clear_pointer (&got_async, g_free);
+      for (guint i = 0; i < 12; i++)
+        {
+          guint64 digest = 0;
+          if (!dc.wk->run (dc.workload, i, &digest, NULL))
+            _exit (1);
+          if (write (pipefd[1], &digest, sizeof digest) != sizeof digest)
+            _exit (2);
+        }
+      _exit (0);
+    }
+  close (pipefd[1]);
+  for (guint i = 0; i < 12; i++)
+    {
+      guint64 digest = 0;
+      g_assert_cmpint (read (pipefd[0], &digest, sizeof digest), ==,
+                       sizeof digest);
+      g_assert_cmpuint (digest, ==, want[i]);
+    }
+  close (pipefd[0]);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  /* Its digests are all in; under valgrind the child's status reports the
+   * parent's heap, which the child never frees, as leaked. */
+  g_assert_true (WIFEXITED (status));
+  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") == NULL)
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  direct_destroy (&dt);
+  direct_destroy (&dc);
+  g_assert_cmpuint (test_count_fds (), ==, fds);
+  g_assert_cmpuint (count_threads (), ==, threads);
+}
+
+/* More than 1024 connections in flight at once on one server.  Latencies
+ * are triangular on [0, 4 s], so about 1050 of the 1200 calls are still
+ * waiting after a whole second: the server must hold them all at once. */
+static void
+test_api_tcp_many_connections (void)
+{
+  const char *tcp[] = { "items=1200", "max-latency=4", "transport=tcp",
+                        NULL };
+  guint fds = test_count_fds ();
+  struct rlimit saved, lim;
+  Direct d = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  /* Each connection costs this process a client and a server descriptor. */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  lim = saved;
+  if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < 2 * 1200 + fds + 64)
+    {
+      g_test_skip ("RLIMIT_NOFILE hard limit too low for 2400 sockets");
+      return;
+    }
+  lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? 8192 : MIN (lim.rlim_max, 8192);
+  if (lim.rlim_cur < saved.rlim_cur)
+    lim.rlim_cur = saved.rlim_cur;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lim), ==, 0);
+
+  g_assert_true (direct_create (&d, tcp, &error));
+  g_autoptr (GMainContext) ctx = g_main_context_new ();
+  guint server_peak = 0;
+  g_autofree guint64 *digests = direct_run_async_on (&d, ctx, &server_peak,
+                                                     &error);
+  g_assert_no_error (error);
+  g_test_message ("the server held %u connections at once", server_peak);
+  g_assert_cmpuint (server_peak, >, 1024);
+  g_clear_pointer (&ctx, g_main_context_unref);
+  direct_destroy (&d);
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  g_assert_cmpuint (test_count_fds (), ==, fds);
+}
+
+/* Out of descriptors: a clear error naming the item and the call, on the
+ * client's side (no socket) and on the server's (no accept). */
+static void
+test_api_tcp_out_of_fds (void)
+{
+  const char *tcp[] = { "items=3", "max-latency=0", "transport=tcp", NULL };
+  guint fds = test_count_fds ();
+  struct rlimit saved, lim;
+  Direct d = { 0 };
+  g_autoptr (GError) error = NULL;
+  guint64 digest;
+
+  g_assert_true (direct_create (&d, tcp, &error));
+  g_autoptr (GMainContext) ctx = g_main_context_new (); /* needs an fd */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  lim = saved;
+
+  /* The limit bounds descriptor numbers, and a new descriptor takes the
+   * lowest free one: a limit there leaves the client no socket. */
+  int lowest = dup (0);
+  g_assert_cmpint (lowest, >=, 0);
+  close (lowest);
+  lim.rlim_cur = (rlim_t) lowest;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lim), ==, 0);
+  g_assert_false (d.wk->run (d.workload, 1, &digest, &error));
+  assert_message (error, "item 1 (record 2) GET");
+  assert_message (error, g_strerror (EMFILE));
+  g_clear_error (&error);
+  g_autofree guint64 *none = direct_run_async_on (&d, ctx, NULL, &error);
+  g_assert_null (none);
+  g_assert_nonnull (error);
+  assert_message (error, g_strerror (EMFILE));
+  g_clear_error (&error);
+
+  /* One left: the client's socket takes it, the server cannot accept and
+   * says so rather than leave the client waiting. */
+  lim.rlim_cur++;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lim), ==, 0);
+  g_assert_false (d.wk->run (d.workload, 2, &digest, &error));
+  assert_message (error, "item 2 (record 3) GET");
+  /* valgrind enforces the limit itself, after the kernel has accepted:
+   * the connection it closes reaches the client as a reset, or as an end
+   * of file when it went before the request arrived.  Either way the
+   * client is told, not left waiting. */
+  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") != NULL
+      && (strstr (error->message, g_strerror (ECONNRESET)) != NULL
+          || strstr (error->message, "short response") != NULL))
+    g_test_message ("under valgrind: %s", error->message);
+  else
+    {
+      assert_message (error, "cannot take the connection");
+      assert_message (error, g_strerror (EMFILE));
+    }
+  g_clear_error (&error);
+
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  /* And it serves again once descriptors are back. */
+  g_assert_true (d.wk->run (d.workload, 2, &digest, &error));
+  g_assert_no_error (error);
+  direct_destroy (&d);
+  g_clear_pointer (&ctx, g_main_context_unref);
+  g_assert_cmpuint (test_count_fds (), ==, fds);
 }
 
 static void
@@ -188,6 +511,10 @@ main (int argc, char **argv)
   registry = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
   g_test_add_data_func ("/strategies/api", "api", test_matrix);
   g_test_add_data_func ("/strategies/sieve", "sieve", test_matrix);
+  g_test_add_func ("/strategies/api-tcp-digests", test_api_tcp_digests);
+  g_test_add_func ("/strategies/api-tcp-many-connections",
+                   test_api_tcp_many_connections);
+  g_test_add_func ("/strategies/api-tcp-out-of-fds", test_api_tcp_out_of_fds);
   g_test_add_func ("/strategies/sieve-methods-agree",
                    test_sieve_methods_agree);
   g_test_add_func ("/strategies/contract-violations",
