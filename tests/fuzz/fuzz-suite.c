@@ -124,6 +124,9 @@ load (const char *data, size_t size, gboolean scale_only)
   g_autoptr (GError) error = NULL;
   g_autoptr (CbSuite) suite
       = cb_suite_load_data (registry, data, size, SOURCE, scale_only, &error);
+  if (g_getenv ("FUZZ_VERBOSE") != NULL)
+    fprintf (stderr, "%s: %s\n", scale_only ? "scale only" : "full",
+             suite ? "accepted" : error->message);
   if (suite == NULL)
     {
       check_refusal (error);
