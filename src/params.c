@@ -40,6 +40,42 @@ cb_param_type_name (CbParamType type)
   return "unknown";
 }
 
+char *
+cb_text_printable (const char *text)
+{
+  GString *s = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      if (c == '\n')
+        g_string_append (s, "\\n");
+      else if (c == '\t')
+        g_string_append (s, "\\t");
+      else if (c == '\r')
+        g_string_append (s, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (s, "\\x%02x", c);
+      else
+        g_string_append_c (s, (char) c);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Sets a usage error whose message is made one printable line. */
+static void
+set_usage_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+set_usage_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *raw = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autofree char *message = cb_text_printable (raw);
+  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, message);
+}
+
 static gboolean
 usage_error (GError **error, const char *name, const char *fmt, ...)
   G_GNUC_PRINTF (3, 4);
@@ -51,8 +87,7 @@ usage_error (GError **error, const char *name, const char *fmt, ...)
   va_start (ap, fmt);
   g_autofree char *what = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "parameter '%s': %s", name,
-               what);
+  set_usage_error (error, "parameter '%s': %s", name, what);
   return FALSE;
 }
 
@@ -230,8 +265,7 @@ cb_param_set_assign (CbParamSet *set, const char *name, const char *text,
       set->values[i] = value;
       return TRUE;
     }
-  g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "unknown parameter '%s'",
-               name);
+  set_usage_error (error, "unknown parameter '%s'", name);
   return FALSE;
 }
 
@@ -259,15 +293,14 @@ cb_param_split_list (const char *name, const char *list, GError **error)
 
   if (parts[0] == NULL)
     {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "parameter '%s': empty list of values", name);
+      set_usage_error (error, "parameter '%s': empty list of values", name);
       return NULL;
     }
   for (guint i = 0; parts[i] != NULL; i++)
     if (parts[i][0] == '\0')
       {
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                     "parameter '%s': empty value in list '%s'", name, list);
+        set_usage_error (error, "parameter '%s': empty value in list '%s'",
+                         name, list);
         return NULL;
       }
   return g_steal_pointer (&parts);

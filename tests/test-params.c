@@ -80,6 +80,22 @@ test_bad_values (void)
   assert_refused ("mode", "sideways", "not one of async|blocking");
 }
 
+/* Found by fuzz-param: a value with a control character made the message
+ * span lines (or drive the terminal); it is quoted escaped instead. */
+static void
+test_message_is_one_line (void)
+{
+  assert_refused ("threads", "1\n2", "'1\\n2' is not a whole number");
+  assert_refused ("threads", "1\x14" "000", "'1\\x14000' is not");
+  assert_refused ("mode", "a\tb\x1b[2J", "'a\\tb\\x1b[2J' is not one of");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (cb_param_split_list ("x\ny", "1,,\r", &error));
+  g_assert_cmpstr (error->message, ==,
+                   "parameter 'x\\ny': empty value in list '1,,\\r'");
+  g_autofree char *p = cb_text_printable ("caf\xc3\xa9 \x7f\\");
+  g_assert_cmpstr (p, ==, "caf\xc3\xa9 \\x7f\\");
+}
+
 static void
 test_unknown_name (void)
 {
@@ -123,6 +139,7 @@ main (int argc, char **argv)
   g_test_add_func ("/params/defaults", test_defaults);
   g_test_add_func ("/params/good-values", test_good_values);
   g_test_add_func ("/params/bad-values", test_bad_values);
+  g_test_add_func ("/params/message-is-one-line", test_message_is_one_line);
   g_test_add_func ("/params/unknown-name", test_unknown_name);
   g_test_add_func ("/params/lists", test_lists);
   g_test_add_func ("/params/copy-is-independent", test_copy_is_independent);
