@@ -104,6 +104,21 @@ check_range (const CbParamSpec *spec, const char *text, double v,
   return TRUE;
 }
 
+/* Compares v with a spec bound exactly, -1, 0 or 1: (double) v rounds
+ * above 2^53, which let 1000000000000000001 pass a maximum of 1e18. */
+static int
+compare_uint_bound (guint64 v, double bound)
+{
+  if (bound < 0)
+    return 1;
+  if (bound >= 18446744073709551616.0) /* 2^64 */
+    return -1;
+  guint64 whole = (guint64) bound; /* exact: below 2^64 */
+  if (v != whole)
+    return v < whole ? -1 : 1;
+  return (double) whole == bound ? 0 : -1;
+}
+
 static gboolean
 parse_uint (const CbParamSpec *spec, const char *text, CbValue *value,
             GError **error)
@@ -131,8 +146,12 @@ parse_uint (const CbParamSpec *spec, const char *text, CbValue *value,
                             text);
       v = v * 10 + digit;
     }
-  if (!check_range (spec, text, (double) v, error))
-    return FALSE;
+  if (compare_uint_bound (v, spec->min) < 0)
+    return usage_error (error, spec->name, "%s is below the minimum %.15g",
+                        text, spec->min);
+  if (compare_uint_bound (v, spec->max) > 0)
+    return usage_error (error, spec->name, "%s is above the maximum %.15g",
+                        text, spec->max);
   value->u = v;
   return TRUE;
 }

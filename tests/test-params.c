@@ -82,6 +82,29 @@ test_bad_values (void)
 
 /* Found by fuzz-param: a value with a control character made the message
  * span lines (or drive the terminal); it is quoted escaped instead. */
+/* Found by fuzz-param: bounds above 2^53 were compared in double
+ * precision, so one more than the maximum was accepted. */
+static void
+test_uint_bounds_exact (void)
+{
+  static const CbParamSpec big[] = {
+    { "bytes", NULL, "0", CB_PARAM_UINT, 0, 1e18, NULL },
+    { "any", NULL, "0", CB_PARAM_UINT, 0, 18446744073709551615.0, NULL },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  CbValue v;
+  g_assert_true (cb_param_parse (&big[0], "1000000000000000000", &v, &error));
+  g_assert_cmpuint (v.u, ==, G_GUINT64_CONSTANT (1000000000000000000));
+  g_assert_false (cb_param_parse (&big[0], "1000000000000000001", &v, &error));
+  g_assert_nonnull (strstr (error->message, "above the maximum"));
+  g_clear_error (&error);
+  g_assert_true (cb_param_parse (&big[1], "18446744073709551615", &v, &error));
+  g_assert_cmpuint (v.u, ==, G_MAXUINT64);
+  g_assert_false (cb_param_parse (&big[1], "18446744073709551616", &v, &error));
+  g_assert_nonnull (strstr (error->message, "overflows 64 bits"));
+}
+
 static void
 test_message_is_one_line (void)
 {
@@ -140,6 +163,7 @@ main (int argc, char **argv)
   g_test_add_func ("/params/good-values", test_good_values);
   g_test_add_func ("/params/bad-values", test_bad_values);
   g_test_add_func ("/params/message-is-one-line", test_message_is_one_line);
+  g_test_add_func ("/params/uint-bounds-exact", test_uint_bounds_exact);
   g_test_add_func ("/params/unknown-name", test_unknown_name);
   g_test_add_func ("/params/lists", test_lists);
   g_test_add_func ("/params/copy-is-independent", test_copy_is_independent);
