@@ -175,6 +175,8 @@ auto_name (const CbBenchmark *bench)
   return g_string_free (s, FALSE);
 }
 
+static gboolean render_name (CbBenchmark *bench, GError **error);
+
 static gboolean
 benchmark_finish (CbBenchmark *bench, GError **error)
 {
@@ -185,11 +187,26 @@ benchmark_finish (CbBenchmark *bench, GError **error)
   g_free (bench->name);
   bench->name = NULL;
   if (bench->name_template == NULL)
-    {
-      bench->name = auto_name (bench);
-      return TRUE;
-    }
+    bench->name = auto_name (bench);
+  else if (!render_name (bench, error))
+    return FALSE;
+  /* A string parameter's value can bring control characters into the
+   * name, which would break table rows and CSV cells. */
+  for (const char *p = bench->name; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        g_autofree char *shown = cb_text_printable (bench->name);
+        g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                     "benchmark name '%s' contains a control character",
+                     shown);
+        return FALSE;
+      }
+  return TRUE;
+}
 
+static gboolean
+render_name (CbBenchmark *bench, GError **error)
+{
   GString *out = g_string_new (NULL);
   for (const char *p = bench->name_template; *p != '\0'; p++)
     {
@@ -582,8 +599,36 @@ file_error (const SuiteText *text, const char *group, const char *key,
   g_autofree char *where
       = line ? g_strdup_printf ("%s:%u", text->source, line)
              : g_strdup (text->source);
-  g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s: [%s]%s%s: %s", where,
-               group, key ? " " : "", key ? key : "", what);
+  g_autofree char *message = g_strdup_printf (
+      "%s: [%s]%s%s: %s", where, group, key ? " " : "", key ? key : "", what);
+  g_autofree char *printable = cb_text_printable (message);
+  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, printable);
+  return FALSE;
+}
+
+/* An error about the whole file, made one printable line. */
+static CbSuite *
+whole_file_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static CbSuite *
+whole_file_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autofree char *printable = cb_text_printable (message);
+  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, printable);
+  return NULL;
+}
+
+/* Names and descriptions end up in table rows, CSV cells and headings. */
+static gboolean
+has_control_char (const char *s)
+{
+  for (; s != NULL && *s != '\0'; s++)
+    if ((guchar) *s < 0x20 || *s == 0x7f)
+      return TRUE;
   return FALSE;
 }
 
@@ -636,7 +681,11 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
         continue;
       if (strcmp (k, "description") == 0)
         {
+          g_free (suite->description);
           suite->description = g_key_file_get_string (kf, SUITE_GROUP, k, NULL);
+          if (has_control_char (suite->description))
+            return file_error (text, SUITE_GROUP, k, error,
+                               "contains a control character");
           continue;
         }
       if (strchr (k, '.') == NULL)
@@ -647,6 +696,9 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
                            g_key_file_get_value (kf, SUITE_GROUP, k, NULL));
     }
   g_autofree char *name = g_key_file_get_string (kf, SUITE_GROUP, "name", NULL);
+  if (has_control_char (name))
+    return file_error (text, SUITE_GROUP, "name", error,
+                       "contains a control character");
   if (name != NULL)
     {
       g_free (suite->name);
@@ -689,6 +741,9 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
     return FALSE;
   bench->name_template = g_key_file_get_string (kf, group, "name", NULL);
   g_ptr_array_add (rows, bench);
+  if (has_control_char (bench->name_template))
+    return file_error (text, group, "name", error,
+                       "contains a control character");
 
   g_autoptr (GPtrArray) scale = preset_assignments (suite, wname);
   for (guint i = 0; i < scale->len; i++)
@@ -738,35 +793,27 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local = NULL;
+
+  if (length > CB_SUITE_FILE_MAX)
+    return whole_file_error (error, "%s: suite file is larger than %d bytes",
+                             source, CB_SUITE_FILE_MAX);
+  if (memchr (data, '\0', length) != NULL)
+    return whole_file_error (error, "%s: suite file contains a NUL byte",
+                             source);
+
   g_autofree char *text_copy = g_strndup (data, length);
   SuiteText text = { source, text_copy };
   g_autofree char *base = g_path_get_basename (source);
   g_autoptr (CbSuite) suite = suite_new (base, source);
 
-  if (length > CB_SUITE_FILE_MAX)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "%s: suite file is larger than %d bytes", source,
-                   CB_SUITE_FILE_MAX);
-      return NULL;
-    }
-  if (strlen (text_copy) != length)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "%s: suite file contains a NUL byte", source);
-      return NULL;
-    }
   if (!g_key_file_load_from_data (kf, text_copy, length, G_KEY_FILE_NONE,
                                   &local))
     {
       guint line = syntax_error_line (text_copy, local->message);
       if (line)
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s:%u: %s", source,
-                     line, local->message);
-      else
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s: %s", source,
-                     local->message);
-      return NULL;
+        return whole_file_error (error, "%s:%u: %s", source, line,
+                                 local->message);
+      return whole_file_error (error, "%s: %s", source, local->message);
     }
   if (g_key_file_has_group (kf, SUITE_GROUP)
       && !load_suite_group (suite, kf, &text, error))
@@ -781,11 +828,8 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
         && !load_benchmark_group (suite, registry, kf, &text, groups[i], error))
       return NULL;
   if (suite->benchmarks->len == 0)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "%s: the suite defines no benchmark", source);
-      return NULL;
-    }
+    return whole_file_error (error, "%s: the suite defines no benchmark",
+                             source);
   return g_steal_pointer (&suite);
 }
 
