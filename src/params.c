@@ -134,8 +134,10 @@ parse_uint (const CbParamSpec *spec, const char *text, CbValue *value,
                         text, spec->min);
   for (; *p != '\0'; p++)
     {
-      /* Underscores group digits, as in the seed's "1_000_000". */
-      if (*p == '_' && p != text && p[1] != '\0')
+      /* Underscores group digits, as in the seed's "1_000_000": one at a
+       * time, between two digits. */
+      if (*p == '_' && p != text && g_ascii_isdigit (p[-1])
+          && g_ascii_isdigit (p[1]))
         continue;
       if (!g_ascii_isdigit (*p))
         return usage_error (error, spec->name, "'%s' is not a whole number",

@@ -71,6 +71,10 @@ test_bad_values (void)
   assert_refused ("threads", "-3", "negative");
   assert_refused ("threads", "", "empty");
   assert_refused ("threads", "2.5", "not a whole number");
+  /* Found by fuzz-param: doubled underscores were accepted. */
+  assert_refused ("threads", "1__024", "not a whole number");
+  assert_refused ("threads", "_1", "not a whole number");
+  assert_refused ("threads", "1_", "not a whole number");
   assert_refused ("threads", "99999999999999999999999", "overflows 64 bits");
   assert_refused ("threads", "2000000", "above the maximum");
   assert_refused ("max-latency", "fast", "not a number");
