@@ -322,13 +322,14 @@ sweep_one (const CbBenchmark *bench, const CbAssignment *a, GError **error)
   return out;
 }
 
-static gboolean
-same_benchmark (const CbBenchmark *a, const CbBenchmark *b)
+/* What makes two rows the same benchmark: strategy, its parameters, the
+ * workload key and the name. */
+static char *
+benchmark_identity (const CbBenchmark *bench)
 {
-  g_autofree char *as = cb_param_set_describe (a->strategy_params);
-  g_autofree char *bs = cb_param_set_describe (b->strategy_params);
-  return a->strategy == b->strategy && strcmp (a->workload_key, b->workload_key) == 0
-         && strcmp (as, bs) == 0 && strcmp (a->name, b->name) == 0;
+  g_autofree char *sdesc = cb_param_set_describe (bench->strategy_params);
+  return g_strdup_printf ("%p\x1f%s\x1f%s\x1f%s", (gpointer) bench->strategy,
+                          sdesc, bench->workload_key, bench->name);
 }
 
 /* Applies the assignments in order to every benchmark; values multiply rows,
@@ -343,6 +344,16 @@ apply_assignments (GPtrArray *benchmarks, GPtrArray *assignments,
       g_autoptr (GPtrArray) next
           = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_benchmark_free);
       gboolean used = FALSE;
+      guint n_values = g_strv_length (assignment->values);
+
+      if (n_values > 1
+          && benchmarks->len > CB_SUITE_MAX_BENCHMARKS / n_values)
+        {
+          g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                       "sweeping '%s' would make more than %d benchmarks",
+                       assignment->name, CB_SUITE_MAX_BENCHMARKS);
+          return FALSE;
+        }
 
       for (guint b = 0; b < benchmarks->len; b++)
         {
@@ -376,13 +387,25 @@ apply_assignments (GPtrArray *benchmarks, GPtrArray *assignments,
   for (guint b = 0; b < benchmarks->len; b++)
     if (!benchmark_finish (benchmarks->pdata[b], error))
       return FALSE;
-  for (guint b = benchmarks->len; b-- > 1;)
-    for (guint c = 0; c < b; c++)
-      if (same_benchmark (benchmarks->pdata[b], benchmarks->pdata[c]))
+  /* Keeps the first of identical rows, in order (linear: sweeps can make
+   * thousands). */
+  g_autoptr (GHashTable) seen
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint kept = 0;
+  for (guint b = 0; b < benchmarks->len; b++)
+    {
+      char *identity = benchmark_identity (benchmarks->pdata[b]);
+      if (!g_hash_table_add (seen, identity))
         {
-          g_ptr_array_remove_index (benchmarks, b);
-          break;
+          cb_benchmark_free (benchmarks->pdata[b]);
+          continue;
         }
+      benchmarks->pdata[kept++] = benchmarks->pdata[b];
+    }
+  /* The slots past kept were moved or freed: the shrink must not free. */
+  for (guint b = kept; b < benchmarks->len; b++)
+    benchmarks->pdata[b] = NULL;
+  g_ptr_array_set_size (benchmarks, kept);
   return TRUE;
 }
 
@@ -749,9 +772,14 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
   for (guint i = 0; i < scale->len; i++)
     g_ptr_array_add (assignments, g_ptr_array_steal_index (scale, i--));
 
+  g_autoptr (GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; keys[i] != NULL; i++)
     {
       const char *k = keys[i];
+      /* GKeyFile lists a repeated key each time, with the last value: a
+       * sweep given twice would multiply the rows for nothing. */
+      if (!g_hash_table_add (given, (gpointer) k))
+        return file_error (text, group, k, error, "key given more than once");
       const char *role = g_str_has_prefix (k, "workload.")  ? "workload"
                          : g_str_has_prefix (k, "strategy.") ? "strategy"
                                                               : NULL;
@@ -782,6 +810,10 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
     }
   if (!apply_assignments (rows, assignments, FALSE, &local))
     return file_error (text, group, NULL, error, "%s", local->message);
+  if (suite->benchmarks->len + rows->len > CB_SUITE_MAX_BENCHMARKS)
+    return file_error (text, group, NULL, error,
+                       "the suite would have more than %d benchmarks",
+                       CB_SUITE_MAX_BENCHMARKS);
   while (rows->len > 0)
     g_ptr_array_add (suite->benchmarks, g_ptr_array_steal_index (rows, 0));
   return TRUE;

@@ -61,6 +61,51 @@ test_nul_and_size (void)
                   "t.suite: suite file is larger than 1048576 bytes");
 }
 
+/* Found by fuzz-suite (a 10 s timeout): GKeyFile lists a repeated key once
+ * per occurrence, so "strategy.processes=2,4,8,16,32,128" given six times
+ * made 6^6 rows, then deduplicated pairwise. */
+static void
+test_sweep_blowup (void)
+{
+  REFUSED ("[a]\nworkload=api\nstrategy=procpool\n"
+           "strategy.processes=1,2\nstrategy.chunk=1\nstrategy.processes=4\n",
+           FALSE, "t.suite:4: [a] strategy.processes: key given more than once");
+
+  g_autoptr (GString) big = g_string_new (
+      "[a]\nworkload=api\nstrategy=procpool\nworkload.items=1");
+  for (guint i = 2; i <= 200; i++)
+    g_string_append_printf (big, ",%u", i);
+  g_string_append (big, "\nstrategy.processes=1");
+  for (guint i = 2; i <= 200; i++)
+    g_string_append_printf (big, ",%u", i);
+  g_string_append_c (big, '\n');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, big->str, big->len, "t.suite", FALSE, &error);
+  g_assert_null (suite);
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "more than 10000 benchmarks"));
+}
+
+/* Identical rows are still kept once, in order. */
+static void
+test_duplicate_rows (void)
+{
+  static const char text[] = "[a]\nworkload=api\nstrategy=gthreadpool\n"
+                             "strategy.threads=8,2,8,2,4\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, text, sizeof text - 1, "t.suite", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (suite->benchmarks->len, ==, 3);
+  const char *expect[] = { "8", "2", "4" };
+  for (guint i = 0; i < 3; i++)
+    {
+      const CbBenchmark *b = suite->benchmarks->pdata[i];
+      g_assert_cmpstr (b->strategy_params->texts[0], ==, expect[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -68,6 +113,8 @@ main (int argc, char **argv)
   registry = test_registry (NULL);
   g_test_add_func ("/suite-file/control-characters", test_control_characters);
   g_test_add_func ("/suite-file/nul-and-size", test_nul_and_size);
+  g_test_add_func ("/suite-file/sweep-blowup", test_sweep_blowup);
+  g_test_add_func ("/suite-file/duplicate-rows", test_duplicate_rows);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;
