@@ -132,6 +132,12 @@ render_field (const CbBenchmark *bench, const char *field, GString *out,
               GError **error)
 {
   g_auto (GStrv) alt = g_strsplit (field, "|", 3);
+  if (alt[0] == NULL) /* "{}": g_strsplit gives no element at all */
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                   "name template has an empty field '{}'");
+      return FALSE;
+    }
   gboolean grouped = g_str_has_suffix (alt[0], ":_");
   g_autofree char *name
       = grouped ? g_strndup (alt[0], strlen (alt[0]) - 2) : g_strdup (alt[0]);

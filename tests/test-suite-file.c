@@ -106,6 +106,14 @@ test_duplicate_rows (void)
     }
 }
 
+/* Found by fuzz-suite: "{}" in a name template crashed (NULL field). */
+static void
+test_empty_template_field (void)
+{
+  REFUSED ("[a]\nname=x{}y\nworkload=api\nstrategy=sequential\n", FALSE,
+           "t.suite:1: [a]: name template has an empty field '{}'");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -115,6 +123,8 @@ main (int argc, char **argv)
   g_test_add_func ("/suite-file/nul-and-size", test_nul_and_size);
   g_test_add_func ("/suite-file/sweep-blowup", test_sweep_blowup);
   g_test_add_func ("/suite-file/duplicate-rows", test_duplicate_rows);
+  g_test_add_func ("/suite-file/empty-template-field",
+                   test_empty_template_field);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;
