@@ -210,8 +210,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  /* A GLib critical or warning is a bug here too: make it fatal. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_abort_on_glib_warnings ();
   g_autoptr (GError) error = NULL;
   g_autoptr (CbParamSet) set = cb_param_set_new (specs, &error);
   FUZZ_CHECK (set != NULL, "defaults refused: %s", error->message);

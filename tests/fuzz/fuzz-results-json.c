@@ -435,7 +435,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  /* Misuse of a json-glib accessor is a g_return_if_fail critical: fatal. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  /* Misuse of a json-glib accessor is a g_return_if_fail critical. */
+  fuzz_abort_on_glib_warnings ();
   return 0;
 }

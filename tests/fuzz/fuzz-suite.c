@@ -165,8 +165,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  /* A GLib critical or warning is a bug here too: make it fatal. */
-  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  fuzz_abort_on_glib_warnings ();
   registry = cb_registry_new ();
   add_plugin (api_LTX_concbench_plugin_get_desc ());
   add_plugin (sieve_LTX_concbench_plugin_get_desc ());

@@ -39,3 +39,21 @@ fuzz_strndup_exact (const uint8_t *data, size_t size)
   s[size] = '\0';
   return s;
 }
+
+/* GLib criticals and warnings (a g_return_if_fail that failed) abort, so
+ * that libFuzzer saves the input; g_log_set_always_fatal would raise
+ * SIGTRAP, which libFuzzer does not catch. */
+static void
+fuzz_log_handler (const char *domain, GLogLevelFlags level,
+                  const char *message, gpointer user_data)
+{
+  fprintf (stderr, "%s: %s\n", domain ? domain : "(app)", message);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    abort ();
+}
+
+static inline void
+fuzz_abort_on_glib_warnings (void)
+{
+  g_log_set_default_handler (fuzz_log_handler, NULL);
+}
