@@ -40,6 +40,42 @@ cb_param_type_name (CbParamType type)
   return "unknown";
 }
 
+char *
+cb_text_printable (const char *text)
+{
+  GString *s = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      if (c == '\n')
+        g_string_append (s, "\\n");
+      else if (c == '\t')
+        g_string_append (s, "\\t");
+      else if (c == '\r')
+        g_string_append (s, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (s, "\\x%02x", c);
+      else
+        g_string_append_c (s, (char) c);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Sets a usage error whose message is made one printable line. */
+static void
+set_usage_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+set_usage_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *raw = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autofree char *message = cb_text_printable (raw);
+  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, message);
+}
+
 static gboolean
 usage_error (GError **error, const char *name, const char *fmt, ...)
   G_GNUC_PRINTF (3, 4);
@@ -51,8 +87,7 @@ usage_error (GError **error, const char *name, const char *fmt, ...)
   va_start (ap, fmt);
   g_autofree char *what = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "parameter '%s': %s", name,
-               what);
+  set_usage_error (error, "parameter '%s': %s", name, what);
   return FALSE;
 }
 
@@ -67,6 +102,21 @@ check_range (const CbParamSpec *spec, const char *text, double v,
     return usage_error (error, spec->name, "%s is above the maximum %.15g",
                         text, spec->max);
   return TRUE;
+}
+
+/* Compares v with a spec bound exactly, -1, 0 or 1: (double) v rounds
+ * above 2^53, which let 1000000000000000001 pass a maximum of 1e18. */
+static int
+compare_uint_bound (guint64 v, double bound)
+{
+  if (bound < 0)
+    return 1;
+  if (bound >= 18446744073709551616.0) /* 2^64 */
+    return -1;
+  guint64 whole = (guint64) bound; /* exact: below 2^64 */
+  if (v != whole)
+    return v < whole ? -1 : 1;
+  return (double) whole == bound ? 0 : -1;
 }
 
 static gboolean
@@ -84,8 +134,10 @@ parse_uint (const CbParamSpec *spec, const char *text, CbValue *value,
                         text, spec->min);
   for (; *p != '\0'; p++)
     {
-      /* Underscores group digits, as in the seed's "1_000_000". */
-      if (*p == '_' && p != text && p[1] != '\0')
+      /* Underscores group digits, as in the seed's "1_000_000": one at a
+       * time, between two digits. */
+      if (*p == '_' && p != text && g_ascii_isdigit (p[-1])
+          && g_ascii_isdigit (p[1]))
         continue;
       if (!g_ascii_isdigit (*p))
         return usage_error (error, spec->name, "'%s' is not a whole number",
@@ -96,8 +148,12 @@ parse_uint (const CbParamSpec *spec, const char *text, CbValue *value,
                             text);
       v = v * 10 + digit;
     }
-  if (!check_range (spec, text, (double) v, error))
-    return FALSE;
+  if (compare_uint_bound (v, spec->min) < 0)
+    return usage_error (error, spec->name, "%s is below the minimum %.15g",
+                        text, spec->min);
+  if (compare_uint_bound (v, spec->max) > 0)
+    return usage_error (error, spec->name, "%s is above the maximum %.15g",
+                        text, spec->max);
   value->u = v;
   return TRUE;
 }
@@ -235,8 +291,7 @@ cb_param_set_assign (CbParamSet *set, const char *name, const char *text,
       set->assigned[i] = TRUE;
       return TRUE;
     }
-  g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "unknown parameter '%s'",
-               name);
+  set_usage_error (error, "unknown parameter '%s'", name);
   return FALSE;
 }
 
@@ -264,15 +319,14 @@ cb_param_split_list (const char *name, const char *list, GError **error)
 
   if (parts[0] == NULL)
     {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "parameter '%s': empty list of values", name);
+      set_usage_error (error, "parameter '%s': empty list of values", name);
       return NULL;
     }
   for (guint i = 0; parts[i] != NULL; i++)
     if (parts[i][0] == '\0')
       {
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                     "parameter '%s': empty value in list '%s'", name, list);
+        set_usage_error (error, "parameter '%s': empty value in list '%s'",
+                         name, list);
         return NULL;
       }
   return g_steal_pointer (&parts);

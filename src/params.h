@@ -36,6 +36,11 @@ CbParams cb_param_set_view (const CbParamSet *set);
 /* "name=value name=value" in spec order, for keys and reports. */
 char *cb_param_set_describe (const CbParamSet *set);
 
+/* text with control characters (newlines, tabs, escapes, DEL) written as
+ * \n, \t, \xNN: messages quote user input and must stay one printable
+ * line. */
+char *cb_text_printable (const char *text);
+
 /* Splits "V1,V2,..." into values; an empty list or empty element is an
  * error naming the parameter. */
 GStrv cb_param_split_list (const char *name, const char *list, GError **error);

@@ -132,6 +132,12 @@ render_field (const CbBenchmark *bench, const char *field, GString *out,
               GError **error)
 {
   g_auto (GStrv) alt = g_strsplit (field, "|", 3);
+  if (alt[0] == NULL) /* "{}": g_strsplit gives no element at all */
+    {
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                   "name template has an empty field '{}'");
+      return FALSE;
+    }
   gboolean grouped = g_str_has_suffix (alt[0], ":_");
   g_autofree char *name
       = grouped ? g_strndup (alt[0], strlen (alt[0]) - 2) : g_strdup (alt[0]);
@@ -177,6 +183,8 @@ auto_name (const CbBenchmark *bench)
   return g_string_free (s, FALSE);
 }
 
+static gboolean render_name (CbBenchmark *bench, GError **error);
+
 static gboolean
 benchmark_finish (CbBenchmark *bench, GError **error)
 {
@@ -187,11 +195,26 @@ benchmark_finish (CbBenchmark *bench, GError **error)
   g_free (bench->name);
   bench->name = NULL;
   if (bench->name_template == NULL)
-    {
-      bench->name = auto_name (bench);
-      return TRUE;
-    }
+    bench->name = auto_name (bench);
+  else if (!render_name (bench, error))
+    return FALSE;
+  /* A string parameter's value can bring control characters into the
+   * name, which would break table rows and CSV cells. */
+  for (const char *p = bench->name; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        g_autofree char *shown = cb_text_printable (bench->name);
+        g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                     "benchmark name '%s' contains a control character",
+                     shown);
+        return FALSE;
+      }
+  return TRUE;
+}
 
+static gboolean
+render_name (CbBenchmark *bench, GError **error)
+{
   GString *out = g_string_new (NULL);
   for (const char *p = bench->name_template; *p != '\0'; p++)
     {
@@ -307,13 +330,14 @@ sweep_one (const CbBenchmark *bench, const CbAssignment *a, GError **error)
   return out;
 }
 
-static gboolean
-same_benchmark (const CbBenchmark *a, const CbBenchmark *b)
+/* What makes two rows the same benchmark: strategy, its parameters, the
+ * workload key and the name. */
+static char *
+benchmark_identity (const CbBenchmark *bench)
 {
-  g_autofree char *as = cb_param_set_describe (a->strategy_params);
-  g_autofree char *bs = cb_param_set_describe (b->strategy_params);
-  return a->strategy == b->strategy && strcmp (a->workload_key, b->workload_key) == 0
-         && strcmp (as, bs) == 0 && strcmp (a->name, b->name) == 0;
+  g_autofree char *sdesc = cb_param_set_describe (bench->strategy_params);
+  return g_strdup_printf ("%p\x1f%s\x1f%s\x1f%s", (gpointer) bench->strategy,
+                          sdesc, bench->workload_key, bench->name);
 }
 
 /* Applies the assignments in order to every benchmark; values multiply rows,
@@ -328,6 +352,16 @@ apply_assignments (GPtrArray *benchmarks, GPtrArray *assignments,
       g_autoptr (GPtrArray) next
           = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_benchmark_free);
       gboolean used = FALSE;
+      guint n_values = g_strv_length (assignment->values);
+
+      if (n_values > 1
+          && benchmarks->len > CB_SUITE_MAX_BENCHMARKS / n_values)
+        {
+          g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
+                       "sweeping '%s' would make more than %d benchmarks",
+                       assignment->name, CB_SUITE_MAX_BENCHMARKS);
+          return FALSE;
+        }
 
       for (guint b = 0; b < benchmarks->len; b++)
         {
@@ -361,13 +395,25 @@ apply_assignments (GPtrArray *benchmarks, GPtrArray *assignments,
   for (guint b = 0; b < benchmarks->len; b++)
     if (!benchmark_finish (benchmarks->pdata[b], error))
       return FALSE;
-  for (guint b = benchmarks->len; b-- > 1;)
-    for (guint c = 0; c < b; c++)
-      if (same_benchmark (benchmarks->pdata[b], benchmarks->pdata[c]))
+  /* Keeps the first of identical rows, in order (linear: sweeps can make
+   * thousands). */
+  g_autoptr (GHashTable) seen
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint kept = 0;
+  for (guint b = 0; b < benchmarks->len; b++)
+    {
+      char *identity = benchmark_identity (benchmarks->pdata[b]);
+      if (!g_hash_table_add (seen, identity))
         {
-          g_ptr_array_remove_index (benchmarks, b);
-          break;
+          cb_benchmark_free (benchmarks->pdata[b]);
+          continue;
         }
+      benchmarks->pdata[kept++] = benchmarks->pdata[b];
+    }
+  /* The slots past kept were moved or freed: the shrink must not free. */
+  for (guint b = kept; b < benchmarks->len; b++)
+    benchmarks->pdata[b] = NULL;
+  g_ptr_array_set_size (benchmarks, kept);
   return TRUE;
 }
 
@@ -584,8 +630,36 @@ file_error (const SuiteText *text, const char *group, const char *key,
   g_autofree char *where
       = line ? g_strdup_printf ("%s:%u", text->source, line)
              : g_strdup (text->source);
-  g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s: [%s]%s%s: %s", where,
-               group, key ? " " : "", key ? key : "", what);
+  g_autofree char *message = g_strdup_printf (
+      "%s: [%s]%s%s: %s", where, group, key ? " " : "", key ? key : "", what);
+  g_autofree char *printable = cb_text_printable (message);
+  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, printable);
+  return FALSE;
+}
+
+/* An error about the whole file, made one printable line. */
+static CbSuite *
+whole_file_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static CbSuite *
+whole_file_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_autofree char *printable = cb_text_printable (message);
+  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, printable);
+  return NULL;
+}
+
+/* Names and descriptions end up in table rows, CSV cells and headings. */
+static gboolean
+has_control_char (const char *s)
+{
+  for (; s != NULL && *s != '\0'; s++)
+    if ((guchar) *s < 0x20 || *s == 0x7f)
+      return TRUE;
   return FALSE;
 }
 
@@ -638,7 +712,11 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
         continue;
       if (strcmp (k, "description") == 0)
         {
+          g_free (suite->description);
           suite->description = g_key_file_get_string (kf, SUITE_GROUP, k, NULL);
+          if (has_control_char (suite->description))
+            return file_error (text, SUITE_GROUP, k, error,
+                               "contains a control character");
           continue;
         }
       if (strchr (k, '.') == NULL)
@@ -649,6 +727,9 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
                            g_key_file_get_value (kf, SUITE_GROUP, k, NULL));
     }
   g_autofree char *name = g_key_file_get_string (kf, SUITE_GROUP, "name", NULL);
+  if (has_control_char (name))
+    return file_error (text, SUITE_GROUP, "name", error,
+                       "contains a control character");
   if (name != NULL)
     {
       g_free (suite->name);
@@ -691,14 +772,22 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
     return FALSE;
   bench->name_template = g_key_file_get_string (kf, group, "name", NULL);
   g_ptr_array_add (rows, bench);
+  if (has_control_char (bench->name_template))
+    return file_error (text, group, "name", error,
+                       "contains a control character");
 
   g_autoptr (GPtrArray) scale = preset_assignments (suite, wname);
   for (guint i = 0; i < scale->len; i++)
     g_ptr_array_add (assignments, g_ptr_array_steal_index (scale, i--));
 
+  g_autoptr (GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; keys[i] != NULL; i++)
     {
       const char *k = keys[i];
+      /* GKeyFile lists a repeated key each time, with the last value: a
+       * sweep given twice would multiply the rows for nothing. */
+      if (!g_hash_table_add (given, (gpointer) k))
+        return file_error (text, group, k, error, "key given more than once");
       const char *role = g_str_has_prefix (k, "workload.")  ? "workload"
                          : g_str_has_prefix (k, "strategy.") ? "strategy"
                                                               : NULL;
@@ -741,6 +830,10 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
     }
   if (!apply_assignments (rows, assignments, FALSE, &local))
     return file_error (text, group, NULL, error, "%s", local->message);
+  if (suite->benchmarks->len + rows->len > CB_SUITE_MAX_BENCHMARKS)
+    return file_error (text, group, NULL, error,
+                       "the suite would have more than %d benchmarks",
+                       CB_SUITE_MAX_BENCHMARKS);
   while (rows->len > 0)
     g_ptr_array_add (suite->benchmarks, g_ptr_array_steal_index (rows, 0));
   return TRUE;
@@ -752,35 +845,27 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local = NULL;
+
+  if (length > CB_SUITE_FILE_MAX)
+    return whole_file_error (error, "%s: suite file is larger than %d bytes",
+                             source, CB_SUITE_FILE_MAX);
+  if (memchr (data, '\0', length) != NULL)
+    return whole_file_error (error, "%s: suite file contains a NUL byte",
+                             source);
+
   g_autofree char *text_copy = g_strndup (data, length);
   SuiteText text = { source, text_copy };
   g_autofree char *base = g_path_get_basename (source);
   g_autoptr (CbSuite) suite = suite_new (base, source);
 
-  if (length > CB_SUITE_FILE_MAX)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "%s: suite file is larger than %d bytes", source,
-                   CB_SUITE_FILE_MAX);
-      return NULL;
-    }
-  if (strlen (text_copy) != length)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "%s: suite file contains a NUL byte", source);
-      return NULL;
-    }
   if (!g_key_file_load_from_data (kf, text_copy, length, G_KEY_FILE_NONE,
                                   &local))
     {
       guint line = syntax_error_line (text_copy, local->message);
       if (line)
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s:%u: %s", source,
-                     line, local->message);
-      else
-        g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s: %s", source,
-                     local->message);
-      return NULL;
+        return whole_file_error (error, "%s:%u: %s", source, line,
+                                 local->message);
+      return whole_file_error (error, "%s: %s", source, local->message);
     }
   if (g_key_file_has_group (kf, SUITE_GROUP)
       && !load_suite_group (suite, kf, &text, error))
@@ -795,11 +880,8 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
         && !load_benchmark_group (suite, registry, kf, &text, groups[i], error))
       return NULL;
   if (suite->benchmarks->len == 0)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "%s: the suite defines no benchmark", source);
-      return NULL;
-    }
+    return whole_file_error (error, "%s: the suite defines no benchmark",
+                             source);
   return g_steal_pointer (&suite);
 }
 

@@ -30,6 +30,9 @@ typedef struct {
 } CbSuite;
 
 #define CB_SUITE_FILE_MAX (1024 * 1024)
+/* Sweeps multiply rows: a suite (or command line) that would expand to more
+ * benchmarks than this is refused rather than built. */
+#define CB_SUITE_MAX_BENCHMARKS 10000
 
 void cb_benchmark_free (CbBenchmark *bench);
 void cb_suite_free (CbSuite *suite);

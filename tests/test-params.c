@@ -71,6 +71,10 @@ test_bad_values (void)
   assert_refused ("threads", "-3", "negative");
   assert_refused ("threads", "", "empty");
   assert_refused ("threads", "2.5", "not a whole number");
+  /* Found by fuzz-param: doubled underscores were accepted. */
+  assert_refused ("threads", "1__024", "not a whole number");
+  assert_refused ("threads", "_1", "not a whole number");
+  assert_refused ("threads", "1_", "not a whole number");
   assert_refused ("threads", "99999999999999999999999", "overflows 64 bits");
   assert_refused ("threads", "2000000", "above the maximum");
   assert_refused ("max-latency", "fast", "not a number");
@@ -78,6 +82,45 @@ test_bad_values (void)
   assert_refused ("max-latency", "nan", "out of range");
   assert_refused ("max-latency", "1e999", "out of range");
   assert_refused ("mode", "sideways", "not one of async|blocking");
+}
+
+/* Found by fuzz-param: a value with a control character made the message
+ * span lines (or drive the terminal); it is quoted escaped instead. */
+/* Found by fuzz-param: bounds above 2^53 were compared in double
+ * precision, so one more than the maximum was accepted. */
+static void
+test_uint_bounds_exact (void)
+{
+  static const CbParamSpec big[] = {
+    { "bytes", NULL, "0", CB_PARAM_UINT, 0, 1e18, NULL },
+    { "any", NULL, "0", CB_PARAM_UINT, 0, 18446744073709551615.0, NULL },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  CbValue v;
+  g_assert_true (cb_param_parse (&big[0], "1000000000000000000", &v, &error));
+  g_assert_cmpuint (v.u, ==, G_GUINT64_CONSTANT (1000000000000000000));
+  g_assert_false (cb_param_parse (&big[0], "1000000000000000001", &v, &error));
+  g_assert_nonnull (strstr (error->message, "above the maximum"));
+  g_clear_error (&error);
+  g_assert_true (cb_param_parse (&big[1], "18446744073709551615", &v, &error));
+  g_assert_cmpuint (v.u, ==, G_MAXUINT64);
+  g_assert_false (cb_param_parse (&big[1], "18446744073709551616", &v, &error));
+  g_assert_nonnull (strstr (error->message, "overflows 64 bits"));
+}
+
+static void
+test_message_is_one_line (void)
+{
+  assert_refused ("threads", "1\n2", "'1\\n2' is not a whole number");
+  assert_refused ("threads", "1\x14" "000", "'1\\x14000' is not");
+  assert_refused ("mode", "a\tb\x1b[2J", "'a\\tb\\x1b[2J' is not one of");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (cb_param_split_list ("x\ny", "1,,\r", &error));
+  g_assert_cmpstr (error->message, ==,
+                   "parameter 'x\\ny': empty value in list '1,,\\r'");
+  g_autofree char *p = cb_text_printable ("caf\xc3\xa9 \x7f\\");
+  g_assert_cmpstr (p, ==, "caf\xc3\xa9 \\x7f\\");
 }
 
 static void
@@ -123,6 +166,8 @@ main (int argc, char **argv)
   g_test_add_func ("/params/defaults", test_defaults);
   g_test_add_func ("/params/good-values", test_good_values);
   g_test_add_func ("/params/bad-values", test_bad_values);
+  g_test_add_func ("/params/message-is-one-line", test_message_is_one_line);
+  g_test_add_func ("/params/uint-bounds-exact", test_uint_bounds_exact);
   g_test_add_func ("/params/unknown-name", test_unknown_name);
   g_test_add_func ("/params/lists", test_lists);
   g_test_add_func ("/params/copy-is-independent", test_copy_is_independent);

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Suite files that the fuzzer (tests/fuzz/fuzz-suite) found mishandled:
+ * each is refused with one printable line that says file:line. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <string.h>
+
+#include "suite.h"
+#include "testutil.h"
+
+static CbRegistry *registry;
+
+static void
+assert_refused (const char *text, gsize length, gboolean scale_only,
+                const char *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, text, length, "t.suite", scale_only, &error);
+  g_assert_null (suite);
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  for (const char *p = error->message; *p; p++)
+    g_assert_true ((guchar) *p >= 0x20 && *p != 0x7f);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+#define REFUSED(text, scale_only, expected)                                  \
+  assert_refused (text, sizeof text - 1, scale_only, expected)
+
+static void
+test_control_characters (void)
+{
+  /* GKeyFile unescapes \t and \n in values read as strings. */
+  REFUSED ("[a]\nname=x\\ty\nworkload=api\nstrategy=sequential\n", FALSE,
+           "t.suite:2: [a] name: contains a control character");
+  REFUSED ("[a]\nworkload=a\\nb\nstrategy=sequential\n", FALSE,
+           "t.suite:2: [a] workload: unknown workload 'a\\nb'");
+  REFUSED ("[suite]\ndescription=one\\ntwo\n", TRUE,
+           "t.suite:2: [suite] description: contains a control character");
+  REFUSED ("[suite]\nname=\\r\n", TRUE,
+           "t.suite:2: [suite] name: contains a control character");
+  /* Raw control bytes in a key-file line. */
+  REFUSED ("[a]\nworkload=api\x1b[2J\nstrategy=sequential\n", FALSE,
+           "t.suite:2: [a] workload: unknown workload 'api\\x1b[2J'");
+  REFUSED ("[a]\nworkload=api\nstrategy=sequential\nbad\x01line\n", FALSE,
+           "t.suite:4: Key file contains line \xe2\x80\x9c" "bad\\x01line"
+           "\xe2\x80\x9d which is not a key-value pair, group, or comment");
+}
+
+static void
+test_nul_and_size (void)
+{
+  REFUSED ("[a]\nworkload=api\0\nstrategy=sequential\n", FALSE,
+           "t.suite: suite file contains a NUL byte");
+  gsize big = CB_SUITE_FILE_MAX + 1;
+  g_autofree char *huge = g_malloc (big);
+  memset (huge, '#', big);
+  assert_refused (huge, big, FALSE,
+                  "t.suite: suite file is larger than 1048576 bytes");
+}
+
+/* Found by fuzz-suite (a 10 s timeout): GKeyFile lists a repeated key once
+ * per occurrence, so "strategy.processes=2,4,8,16,32,128" given six times
+ * made 6^6 rows, then deduplicated pairwise. */
+static void
+test_sweep_blowup (void)
+{
+  REFUSED ("[a]\nworkload=api\nstrategy=procpool\n"
+           "strategy.processes=1,2\nstrategy.chunk=1\nstrategy.processes=4\n",
+           FALSE, "t.suite:4: [a] strategy.processes: key given more than once");
+
+  g_autoptr (GString) big = g_string_new (
+      "[a]\nworkload=api\nstrategy=procpool\nworkload.items=1");
+  for (guint i = 2; i <= 200; i++)
+    g_string_append_printf (big, ",%u", i);
+  g_string_append (big, "\nstrategy.processes=1");
+  for (guint i = 2; i <= 200; i++)
+    g_string_append_printf (big, ",%u", i);
+  g_string_append_c (big, '\n');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, big->str, big->len, "t.suite", FALSE, &error);
+  g_assert_null (suite);
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "more than 10000 benchmarks"));
+}
+
+/* Identical rows are still kept once, in order. */
+static void
+test_duplicate_rows (void)
+{
+  static const char text[] = "[a]\nworkload=api\nstrategy=gthreadpool\n"
+                             "strategy.threads=8,2,8,2,4\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, text, sizeof text - 1, "t.suite", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (suite->benchmarks->len, ==, 3);
+  const char *expect[] = { "8", "2", "4" };
+  for (guint i = 0; i < 3; i++)
+    {
+      const CbBenchmark *b = suite->benchmarks->pdata[i];
+      g_assert_cmpstr (b->strategy_params->texts[0], ==, expect[i]);
+    }
+}
+
+/* Found by fuzz-suite: "{}" in a name template crashed (NULL field). */
+static void
+test_empty_template_field (void)
+{
+  REFUSED ("[a]\nname=x{}y\nworkload=api\nstrategy=sequential\n", FALSE,
+           "t.suite:1: [a]: name template has an empty field '{}'");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  registry = test_registry (NULL);
+  g_test_add_func ("/suite-file/control-characters", test_control_characters);
+  g_test_add_func ("/suite-file/nul-and-size", test_nul_and_size);
+  g_test_add_func ("/suite-file/sweep-blowup", test_sweep_blowup);
+  g_test_add_func ("/suite-file/duplicate-rows", test_duplicate_rows);
+  g_test_add_func ("/suite-file/empty-template-field",
+                   test_empty_template_field);
+  int status = g_test_run ();
+  cb_registry_free (registry);
+  return status;
+}
