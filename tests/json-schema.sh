@@ -7,6 +7,9 @@ for py in /usr/bin/python3 python3; do
   if "$py" -c 'import jsonschema' 2>/dev/null; then PY=$py; break; fi
 done
 [ -n "${PY:-}" ] || { echo "python3 jsonschema not available"; exit 77; }
+# A --disable-shared build has the test plugins only as static archives.
+ls "$CONCBENCH_TEST_PLUGINS"/.libs/crashy.so >/dev/null 2>&1 ||
+  { echo "test plugins not built as modules (--disable-shared)"; exit 77; }
 
 out=$(mktemp) || exit 99
 trap 'rm -f "$out"' EXIT

@@ -108,6 +108,8 @@ test_list_plugins_problems (void)
 static void
 test_list_plugins_weird (void)
 {
+  if (test_skip_if_static ())
+    return;
   g_autoptr (TestExec) exec = test_exec (
       "--list-plugins", "--plugin-dir", test_env ("CONCBENCH_TEST_PLUGINS"),
       NULL);
@@ -289,6 +291,8 @@ spawn_marked (const char *marker, const char *output, GError **error)
 static void
 test_interrupt (void)
 {
+  if (test_skip_if_static ())
+    return;
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("concbench-test-XXXXXX", &error);
   g_autofree char *output = g_build_filename (dir, "r.json", NULL);

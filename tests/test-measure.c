@@ -53,6 +53,8 @@ test_tree_memory (void)
   CbBenchInfo info = { 0 };
   CbRunSample s;
 
+  if (test_skip_if_static ())
+    return;
   if (!cb_runner_can_sample_memory ())
     {
       g_test_skip ("no /proc/PID/smaps_rollup on this system");
