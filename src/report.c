@@ -276,6 +276,9 @@ failure_text (const CbResult *r)
   if (r->error == NULL || r->error[0] == '\0')
     return g_strdup (what);
   g_autofree char *message = display_text (r->error);
+  /* "timed out after 2 s" says it already. */
+  if (g_str_has_prefix (message, what))
+    return g_steal_pointer (&message);
   return g_strdup_printf ("%s: %s", what, message);
 }
 
