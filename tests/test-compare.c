@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "testutil.h"
@@ -419,6 +421,12 @@ test_compare_bad_files (void)
       "\"fast\"}]}]}",
       -1, NULL));
   g_autofree char *missing = tmp_path ("missing.json");
+  /* Sparse: 300 MiB that take no disk space, refused before reading. */
+  g_autofree char *huge = tmp_path ("huge.json");
+  int fd = g_open (huge, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 300 << 20), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
 
   struct {
     const char *file, *needle;
@@ -430,6 +438,7 @@ test_compare_bad_files (void)
     { wrongtype, "benchmarks is an object, not an array" },
     { badrun, "benchmarks[0].runs[0].wall is a string, not a number" },
     { missing, "No such file" },
+    { huge, "larger than 256 MiB" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -451,6 +460,7 @@ test_compare_bad_files (void)
   g_unlink (array);
   g_unlink (wrongtype);
   g_unlink (badrun);
+  g_unlink (huge);
 }
 
 static void
