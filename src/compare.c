@@ -343,6 +343,94 @@ fail:
   return NULL;
 }
 
+/* The document's shape, checked before json-glib sees it: one object at the
+ * top, nested at most CB_RESULTS_FILE_MAX_DEPTH deep, nothing but white space
+ * after it.  json-glib 1.6 returns the first value of "{...}[...]" (leaking
+ * the second), recurses once per level of nesting, and accepts comments and
+ * single-quoted strings, in which brackets would hide from this count: so
+ * outside double-quoted strings only what JSON allows there is accepted.
+ * Other malformed text is left to the parser. */
+static gboolean
+check_shape (const char *data, gsize length, const char *source,
+             GError **error)
+{
+  guint depth = 0, line = 1;
+  gboolean in_string = FALSE;
+  gsize i = 0;
+
+  if (memchr (data, '\0', length) != NULL)
+    return file_error (error, source,
+                       "not a concbench results file (it holds a NUL byte)");
+  /* A UTF-8 byte order mark, as some editors write, is allowed. */
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  for (; i < length && strchr (" \t\r\n", data[i]) != NULL; i++)
+    line += data[i] == '\n';
+  if (i < length && data[i] != '{')
+    return file_error (error, source,
+                       "not a concbench results file (the top level is not "
+                       "a JSON object)");
+  for (; i < length; i++)
+    {
+      char c = data[i];
+      if (c == '\n')
+        line++;
+      if (in_string)
+        {
+          if (c == '\\' && i + 1 < length)
+            line += data[++i] == '\n';
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > CB_RESULTS_FILE_MAX_DEPTH)
+            return file_error (error, source,
+                               "line %u: nested more than %d deep (not a "
+                               "concbench results file)",
+                               line, CB_RESULTS_FILE_MAX_DEPTH);
+        }
+      else if (c == ']' || c == '}')
+        {
+          if (depth > 0 && --depth == 0)
+            {
+              for (i++; i < length; i++)
+                {
+                  if (strchr (" \t\r\n", data[i]) == NULL)
+                    return file_error (error, source,
+                                       "line %u: unexpected data after the "
+                                       "top-level JSON object",
+                                       line);
+                  line += data[i] == '\n';
+                }
+              break;
+            }
+        }
+      else if (!g_ascii_isalnum (c) && strchr (" \t\r\n,:.+-", c) == NULL)
+        {
+          if (c == '/')
+            return file_error (error, source,
+                               "line %u: a comment, which JSON does not have",
+                               line);
+          if (c == '\'')
+            return file_error (error, source,
+                               "line %u: a single-quoted string, which JSON "
+                               "does not have",
+                               line);
+          if (g_ascii_isprint (c))
+            return file_error (error, source,
+                               "line %u: unexpected character '%c' (not JSON)",
+                               line, c);
+          return file_error (error, source,
+                             "line %u: unexpected byte 0x%02x (not JSON)",
+                             line, (guchar) c);
+        }
+    }
+  return TRUE;
+}
+
 CbResultsFile *
 cb_results_file_load (const char *data, gsize length, const char *source,
                       GError **error)
@@ -370,6 +458,9 @@ cb_results_file_load (const char *data, gsize length, const char *source,
                   "is empty, not a concbench JSON results file");
       return NULL;
     }
+  if (!check_shape (data, length, source, error))
+    return NULL;
+
   g_autoptr (JsonParser) parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local))
     {

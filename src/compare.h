@@ -54,6 +54,10 @@ char *cb_compare_help (void);
 
 /* Larger files are refused before they are read. */
 #define CB_RESULTS_FILE_MAX_SIZE ((gsize) 256 * 1024 * 1024)
+/* Deeper nesting of objects and arrays than this is refused before the JSON
+ * parser sees the data (results files nest about 5 deep). */
+#define CB_RESULTS_FILE_MAX_DEPTH 32
+
 /* One benchmark of a results file, as far as compare needs it. */
 typedef struct {
   char *name;
@@ -77,7 +81,12 @@ typedef struct {
 
 /* Parses a results file held in memory (length bytes, no terminating NUL
  * needed).  source names the file in error messages: on failure, NULL and a
- * CB_ERROR_USAGE error of one printable line "SOURCE: what is wrong". */
+ * CB_ERROR_USAGE error of one printable line "SOURCE: what is wrong".
+ * Before the JSON parser sees the data, the document must be one object,
+ * with nothing but white space after it, nested at most
+ * CB_RESULTS_FILE_MAX_DEPTH deep, with no comments, single-quoted strings or
+ * NUL bytes (json-glib 1.6 accepts "{...}[...]" and comments, and recurses
+ * without bound). */
 CbResultsFile *cb_results_file_load (const char *data, gsize length,
                                      const char *source, GError **error);
 void cb_results_file_free (CbResultsFile *f);
