@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "params.h"
@@ -36,28 +37,8 @@
 /* ------------------------------------------------------------------------ */
 /* A results file, as far as compare needs it                               */
 
-typedef struct {
-  char *name;
-  char *workload;     /* plugin name: "api" */
-  char *workload_key; /* "api items=50 max-latency=0.05" */
-  char *strategy;     /* name and parameters: "gthreadpool threads=8" */
-  char *key;          /* name, workload_key and strategy: what matches */
-  char *status;       /* "ok", "failed", "timed-out", "not-run" */
-  char *error;
-  GArray *walls;      /* double, seconds */
-} Bench;
-
-typedef struct {
-  char *path;
-  char *suite;
-  char *date;
-  char *seed;
-  gboolean complete;
-  GPtrArray *benches; /* Bench* */
-} ResultsFile;
-
 static void
-bench_free (Bench *b)
+bench_free (CbResultsBench *b)
 {
   g_free (b->name);
   g_free (b->workload);
@@ -71,8 +52,8 @@ bench_free (Bench *b)
   g_free (b);
 }
 
-static void
-results_file_free (ResultsFile *f)
+void
+cb_results_file_free (CbResultsFile *f)
 {
   if (f == NULL)
     return;
@@ -84,8 +65,6 @@ results_file_free (ResultsFile *f)
     g_ptr_array_unref (f->benches);
   g_free (f);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ResultsFile, results_file_free)
 
 /* One line, valid UTF-8, no control characters, bounded: file names and
  * parser messages go into a one-line error. */
@@ -287,7 +266,7 @@ params_text (Reader *rd, JsonObject *params, const char *where, GString *out)
   return TRUE;
 }
 
-static Bench *
+static CbResultsBench *
 read_bench (Reader *rd, JsonArray *benchmarks, guint i)
 {
   g_autofree char *where = g_strdup_printf ("benchmarks[%u]", i);
@@ -300,7 +279,7 @@ read_bench (Reader *rd, JsonArray *benchmarks, guint i)
     }
   JsonObject *obj = json_node_get_object (node);
   g_autoptr (GString) strategy = g_string_new (NULL);
-  Bench *b = g_new0 (Bench, 1);
+  CbResultsBench *b = g_new0 (CbResultsBench, 1);
   g_autofree char *w_where = g_strconcat (where, ".workload", NULL);
   g_autofree char *s_where = g_strconcat (where, ".strategy", NULL);
   g_autofree char *p_where = g_strconcat (where, ".strategy.params", NULL);
@@ -364,45 +343,128 @@ fail:
   return NULL;
 }
 
-static ResultsFile *
-results_file_read (const char *path, GError **error)
+/* The document's shape, checked before json-glib sees it: one object at the
+ * top, nested at most CB_RESULTS_FILE_MAX_DEPTH deep, nothing but white space
+ * after it.  json-glib 1.6 returns the first value of "{...}[...]" (leaking
+ * the second), recurses once per level of nesting, and accepts comments and
+ * single-quoted strings, in which brackets would hide from this count: so
+ * outside double-quoted strings only what JSON allows there is accepted.
+ * Other malformed text is left to the parser. */
+static gboolean
+check_shape (const char *data, gsize length, const char *source,
+             GError **error)
 {
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  g_autoptr (GError) local = NULL;
-  g_autoptr (ResultsFile) f = g_new0 (ResultsFile, 1);
-  Reader rd = { path, error };
+  guint depth = 0, line = 1;
+  gboolean in_string = FALSE;
+  gsize i = 0;
 
-  f->path = g_strdup (path);
+  if (memchr (data, '\0', length) != NULL)
+    return file_error (error, source,
+                       "not a concbench results file (it holds a NUL byte)");
+  /* A UTF-8 byte order mark, as some editors write, is allowed. */
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  for (; i < length && strchr (" \t\r\n", data[i]) != NULL; i++)
+    line += data[i] == '\n';
+  if (i < length && data[i] != '{')
+    return file_error (error, source,
+                       "not a concbench results file (the top level is not "
+                       "a JSON object)");
+  for (; i < length; i++)
+    {
+      char c = data[i];
+      if (c == '\n')
+        line++;
+      if (in_string)
+        {
+          if (c == '\\' && i + 1 < length)
+            line += data[++i] == '\n';
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > CB_RESULTS_FILE_MAX_DEPTH)
+            return file_error (error, source,
+                               "line %u: nested more than %d deep (not a "
+                               "concbench results file)",
+                               line, CB_RESULTS_FILE_MAX_DEPTH);
+        }
+      else if (c == ']' || c == '}')
+        {
+          if (depth > 0 && --depth == 0)
+            {
+              for (i++; i < length; i++)
+                {
+                  if (strchr (" \t\r\n", data[i]) == NULL)
+                    return file_error (error, source,
+                                       "line %u: unexpected data after the "
+                                       "top-level JSON object",
+                                       line);
+                  line += data[i] == '\n';
+                }
+              break;
+            }
+        }
+      else if (!g_ascii_isalnum (c) && strchr (" \t\r\n,:.+-", c) == NULL)
+        {
+          if (c == '/')
+            return file_error (error, source,
+                               "line %u: a comment, which JSON does not have",
+                               line);
+          if (c == '\'')
+            return file_error (error, source,
+                               "line %u: a single-quoted string, which JSON "
+                               "does not have",
+                               line);
+          if (g_ascii_isprint (c))
+            return file_error (error, source,
+                               "line %u: unexpected character '%c' (not JSON)",
+                               line, c);
+          return file_error (error, source,
+                             "line %u: unexpected byte 0x%02x (not JSON)",
+                             line, (guchar) c);
+        }
+    }
+  return TRUE;
+}
+
+CbResultsFile *
+cb_results_file_load (const char *data, gsize length, const char *source,
+                      GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (CbResultsFile) f = g_new0 (CbResultsFile, 1);
+  Reader rd = { source, error };
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (source != NULL, NULL);
+
+  f->path = g_strdup (source);
   f->benches = g_ptr_array_new_with_free_func ((GDestroyNotify) bench_free);
 
-  int fd = open (path, O_RDONLY);
-  if (fd < 0)
+  if (length > CB_RESULTS_FILE_MAX_SIZE)
     {
-      file_error (error, path, "cannot read: %s", g_strerror (errno));
+      file_error (error, source,
+                  "larger than %u MiB, too large for a results file",
+                  (guint) (CB_RESULTS_FILE_MAX_SIZE >> 20));
       return NULL;
     }
-  close (fd);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      file_error (error, path, "is a directory, not a results file");
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      file_error (error, path, "cannot read: %s", local->message);
-      return NULL;
-    }
-
-  g_autoptr (JsonParser) parser = json_parser_new ();
   if (length == 0)
     {
-      file_error (error, path, "is empty, not a concbench JSON results file");
+      file_error (error, source,
+                  "is empty, not a concbench JSON results file");
       return NULL;
     }
+  if (!check_shape (data, length, source, error))
+    return NULL;
+
+  g_autoptr (JsonParser) parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local))
     {
-      file_error (error, path,
+      file_error (error, source,
                   "not valid JSON (truncated or not a results file): %s",
                   local->message);
       return NULL;
@@ -410,7 +472,7 @@ results_file_read (const char *path, GError **error)
   JsonNode *root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      file_error (error, path,
+      file_error (error, source,
                   "not a concbench results file (the top level is not a JSON "
                   "object)");
       return NULL;
@@ -419,7 +481,7 @@ results_file_read (const char *path, GError **error)
   JsonNode *version = json_object_get_member (obj, "schema_version");
   if (version == NULL)
     {
-      file_error (error, path,
+      file_error (error, source,
                   "not a concbench results file (no schema_version; write "
                   "one with --format json or -o FILE.json)");
       return NULL;
@@ -432,7 +494,7 @@ results_file_read (const char *path, GError **error)
     }
   if (json_node_get_int (version) != CB_JSON_SCHEMA_VERSION)
     {
-      file_error (error, path,
+      file_error (error, source,
                   "unknown schema_version %" G_GINT64_FORMAT
                   " (this concbench reads version %d)",
                   json_node_get_int (version), CB_JSON_SCHEMA_VERSION);
@@ -455,13 +517,13 @@ results_file_read (const char *path, GError **error)
   g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < json_array_get_length (benchmarks); i++)
     {
-      Bench *b = read_bench (&rd, benchmarks, i);
+      CbResultsBench *b = read_bench (&rd, benchmarks, i);
       if (b == NULL)
         return NULL;
       g_ptr_array_add (f->benches, b);
       if (!g_hash_table_add (keys, b->key))
         {
-          file_error (error, path,
+          file_error (error, source,
                       "benchmarks[%u]: '%s' appears twice with the same "
                       "parameters",
                       i, b->name);
@@ -471,16 +533,90 @@ results_file_read (const char *path, GError **error)
   return g_steal_pointer (&f);
 }
 
+/* Reads path (a regular file, or a pipe such as bash's <(...)) and parses it
+ * with cb_results_file_load(); at most CB_RESULTS_FILE_MAX_SIZE bytes are
+ * read. */
+static CbResultsFile *
+results_file_read (const char *path, GError **error)
+{
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      file_error (error, path, "cannot read: %s", g_strerror (errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      int e = errno;
+      close (fd);
+      file_error (error, path, "cannot read: %s", g_strerror (e));
+      return NULL;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      close (fd);
+      file_error (error, path, "is a directory, not a results file");
+      return NULL;
+    }
+  if (S_ISREG (st.st_mode) && (guint64) st.st_size > CB_RESULTS_FILE_MAX_SIZE)
+    {
+      close (fd);
+      file_error (error, path,
+                  "larger than %u MiB, too large for a results file",
+                  (guint) (CB_RESULTS_FILE_MAX_SIZE >> 20));
+      return NULL;
+    }
+
+  /* One byte more than the cap tells a file that grew, or a pipe, apart. */
+  g_autoptr (GByteArray) buf = g_byte_array_new ();
+  gsize want = S_ISREG (st.st_mode) ? (gsize) st.st_size + 1 : 65536;
+  for (;;)
+    {
+      if (buf->len > CB_RESULTS_FILE_MAX_SIZE)
+        {
+          close (fd);
+          file_error (error, path,
+                      "larger than %u MiB, too large for a results file",
+                      (guint) (CB_RESULTS_FILE_MAX_SIZE >> 20));
+          return NULL;
+        }
+      gsize room = MIN (want, CB_RESULTS_FILE_MAX_SIZE + 1 - buf->len);
+      guint old = buf->len;
+      g_byte_array_set_size (buf, old + room);
+      gssize n = read (fd, buf->data + old, room);
+      if (n < 0 && errno == EINTR)
+        {
+          g_byte_array_set_size (buf, old);
+          continue;
+        }
+      if (n < 0)
+        {
+          int e = errno;
+          close (fd);
+          file_error (error, path, "cannot read: %s", g_strerror (e));
+          return NULL;
+        }
+      g_byte_array_set_size (buf, old + (guint) n);
+      if (n == 0)
+        break;
+      want = 65536;
+    }
+  close (fd);
+  return cb_results_file_load ((const char *) buf->data, buf->len, path,
+                               error);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Scale: both files must have measured the same work                       */
 
 static GPtrArray *
-workload_keys_of (const ResultsFile *f, const char *workload)
+workload_keys_of (const CbResultsFile *f, const char *workload)
 {
   GPtrArray *keys = g_ptr_array_new ();
   for (guint i = 0; i < f->benches->len; i++)
     {
-      const Bench *b = f->benches->pdata[i];
+      const CbResultsBench *b = f->benches->pdata[i];
       gboolean seen = FALSE;
       if (strcmp (b->workload, workload) != 0)
         continue;
@@ -503,12 +639,12 @@ keys_intersect (GPtrArray *a, GPtrArray *b)
 }
 
 static gboolean
-check_scales (const ResultsFile *old, const ResultsFile *new_, GError **error)
+check_scales (const CbResultsFile *old, const CbResultsFile *new_, GError **error)
 {
   /* A workload both files ran, never with the same parameters. */
   for (guint i = 0; i < old->benches->len; i++)
     {
-      const Bench *b = old->benches->pdata[i];
+      const CbResultsBench *b = old->benches->pdata[i];
       g_autoptr (GPtrArray) ko = workload_keys_of (old, b->workload);
       g_autoptr (GPtrArray) kn = workload_keys_of (new_, b->workload);
       if (kn->len > 0 && !keys_intersect (ko, kn))
@@ -521,12 +657,12 @@ check_scales (const ResultsFile *old, const ResultsFile *new_, GError **error)
   /* A benchmark name both files have, never with the same workload. */
   for (guint i = 0; i < old->benches->len; i++)
     {
-      const Bench *b = old->benches->pdata[i];
-      const Bench *other = NULL;
+      const CbResultsBench *b = old->benches->pdata[i];
+      const CbResultsBench *other = NULL;
       gboolean same = FALSE;
       for (guint j = 0; j < new_->benches->len && !same; j++)
         {
-          const Bench *c = new_->benches->pdata[j];
+          const CbResultsBench *c = new_->benches->pdata[j];
           if (strcmp (c->name, b->name) != 0)
             continue;
           other = c;
@@ -562,7 +698,7 @@ typedef enum {
 
 typedef struct {
   RowKind kind;
-  const Bench *old, *new_;
+  const CbResultsBench *old, *new_;
   CbStats so, sn;
   double ratio, ratio_low, ratio_high;
   double p_welch, p_mw;
@@ -570,7 +706,7 @@ typedef struct {
 } Row;
 
 typedef struct {
-  ResultsFile *old, *new_;
+  CbResultsFile *old, *new_;
   double alpha;
   GArray *rows; /* Row */
   double geomean;
@@ -605,13 +741,13 @@ row_kind_name (RowKind k)
 }
 
 static gboolean
-bench_usable (const Bench *b)
+bench_usable (const CbResultsBench *b)
 {
   return strcmp (b->status, "ok") == 0 && b->walls->len > 0;
 }
 
 static const double *
-walls_of (const Bench *b)
+walls_of (const CbResultsBench *b)
 {
   return (const double *) (gpointer) b->walls->data;
 }
@@ -643,8 +779,8 @@ row_compute (Row *row, double alpha)
 static void
 comparison_free (Comparison *c)
 {
-  results_file_free (c->old);
-  results_file_free (c->new_);
+  cb_results_file_free (c->old);
+  cb_results_file_free (c->new_);
   if (c->rows != NULL)
     g_array_unref (c->rows);
   g_free (c);
@@ -653,7 +789,7 @@ comparison_free (Comparison *c)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Comparison, comparison_free)
 
 static Comparison *
-comparison_new (ResultsFile *old, ResultsFile *new_, double alpha)
+comparison_new (CbResultsFile *old, CbResultsFile *new_, double alpha)
 {
   Comparison *c = g_new0 (Comparison, 1);
   g_autoptr (GHashTable) by_key = g_hash_table_new (g_str_hash, g_str_equal);
@@ -666,7 +802,7 @@ comparison_new (ResultsFile *old, ResultsFile *new_, double alpha)
   c->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   for (guint i = 0; i < new_->benches->len; i++)
     {
-      Bench *b = new_->benches->pdata[i];
+      CbResultsBench *b = new_->benches->pdata[i];
       g_hash_table_insert (by_key, b->key, b);
     }
   for (guint i = 0; i < old->benches->len; i++)
@@ -786,11 +922,11 @@ static char *
 failure_text (const Row *r)
 {
   GString *s = g_string_new (NULL);
-  const Bench *sides[2] = { r->old, r->new_ };
+  const CbResultsBench *sides[2] = { r->old, r->new_ };
   const char *names[2] = { "OLD", "NEW" };
   for (guint i = 0; i < 2; i++)
     {
-      const Bench *b = sides[i];
+      const CbResultsBench *b = sides[i];
       if (bench_usable (b))
         continue;
       if (s->len > 0)
@@ -841,7 +977,7 @@ method_sentence (const Comparison *c)
 }
 
 static char *
-file_sentence (const ResultsFile *f)
+file_sentence (const CbResultsFile *f)
 {
   GString *s = g_string_new (NULL);
   g_autofree char *path = one_line (f->path);
@@ -981,7 +1117,7 @@ append_unmatched (GString *out, const Comparison *c, RowKind kind,
   for (guint i = 0; i < c->rows->len; i++)
     {
       const Row *r = &g_array_index (c->rows, Row, i);
-      const Bench *b = kind == ROW_ONLY_OLD ? r->old : r->new_;
+      const CbResultsBench *b = kind == ROW_ONLY_OLD ? r->old : r->new_;
       if (r->kind != kind)
         continue;
       g_autofree char *name = one_line (b->name);
@@ -1177,7 +1313,7 @@ render_markdown (const Comparison *c)
 /* JSON                                                                      */
 
 static void
-j_file (JsonBuilder *b, const char *name, const ResultsFile *f)
+j_file (JsonBuilder *b, const char *name, const CbResultsFile *f)
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
@@ -1191,7 +1327,7 @@ j_file (JsonBuilder *b, const char *name, const ResultsFile *f)
 }
 
 static void
-j_side (JsonBuilder *b, const char *name, const Bench *bench,
+j_side (JsonBuilder *b, const char *name, const CbResultsBench *bench,
         const CbStats *st, gboolean computed)
 {
   json_builder_set_member_name (b, name);
@@ -1237,7 +1373,7 @@ render_json (const Comparison *c)
   for (guint i = 0; i < c->rows->len; i++)
     {
       const Row *r = &g_array_index (c->rows, Row, i);
-      const Bench *any = r->old ? r->old : r->new_;
+      const CbResultsBench *any = r->old ? r->old : r->new_;
       gboolean computed = r->kind == ROW_COMPARED;
       json_builder_begin_object (b);
       cb_json_add_string (b, "name", any->name);
@@ -1285,7 +1421,7 @@ csv_number (GString *line, double v)
 }
 
 static void
-csv_side (GString *line, const Bench *bench)
+csv_side (GString *line, const CbResultsBench *bench)
 {
   if (bench == NULL)
     {
@@ -1320,7 +1456,7 @@ render_csv (const Comparison *c)
   for (guint i = 0; i < c->rows->len; i++)
     {
       const Row *r = &g_array_index (c->rows, Row, i);
-      const Bench *any = r->old ? r->old : r->new_;
+      const CbResultsBench *any = r->old ? r->old : r->new_;
       g_string_truncate (line, 0);
       cb_csv_append_field (line, any->name);
       cb_csv_append_field (line, any->workload_key);
@@ -1496,10 +1632,10 @@ cb_compare_main (int argc, char **argv)
     goto fail;
 
   {
-    g_autoptr (ResultsFile) old = results_file_read (o.files[0], &error);
+    g_autoptr (CbResultsFile) old = results_file_read (o.files[0], &error);
     if (old == NULL)
       goto fail;
-    g_autoptr (ResultsFile) new_ = results_file_read (o.files[1], &error);
+    g_autoptr (CbResultsFile) new_ = results_file_read (o.files[1], &error);
     if (new_ == NULL)
       goto fail;
     if (!check_scales (old, new_, &error))

@@ -50,4 +50,46 @@ int cb_compare_main (int argc, char **argv);
 /* The --help text of the compare subcommand. */
 char *cb_compare_help (void);
 
+/* ---- reading a results file ---- */
+
+/* Larger files are refused before they are read. */
+#define CB_RESULTS_FILE_MAX_SIZE ((gsize) 256 * 1024 * 1024)
+/* Deeper nesting of objects and arrays than this is refused before the JSON
+ * parser sees the data (results files nest about 5 deep). */
+#define CB_RESULTS_FILE_MAX_DEPTH 32
+
+/* One benchmark of a results file, as far as compare needs it. */
+typedef struct {
+  char *name;
+  char *workload;     /* plugin name: "api" */
+  char *workload_key; /* "api items=50 max-latency=0.05" */
+  char *strategy;     /* name and parameters: "gthreadpool threads=8" */
+  char *key;          /* name, workload_key and strategy: what matches */
+  char *status;       /* "ok", "failed", "timed-out", "not-run" (as written) */
+  char *error;        /* NULL: none */
+  GArray *walls;      /* double, seconds: finite and >= 0 */
+} CbResultsBench;
+
+typedef struct {
+  char *path;         /* the source name given to the loader */
+  char *suite;        /* NULL when the file does not say */
+  char *date;
+  char *seed;
+  gboolean complete;
+  GPtrArray *benches; /* CbResultsBench*, keys unique */
+} CbResultsFile;
+
+/* Parses a results file held in memory (length bytes, no terminating NUL
+ * needed).  source names the file in error messages: on failure, NULL and a
+ * CB_ERROR_USAGE error of one printable line "SOURCE: what is wrong".
+ * Before the JSON parser sees the data, the document must be one object,
+ * with nothing but white space after it, nested at most
+ * CB_RESULTS_FILE_MAX_DEPTH deep, with no comments, single-quoted strings or
+ * NUL bytes (json-glib 1.6 accepts "{...}[...]" and comments, and recurses
+ * without bound). */
+CbResultsFile *cb_results_file_load (const char *data, gsize length,
+                                     const char *source, GError **error);
+void cb_results_file_free (CbResultsFile *f);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbResultsFile, cb_results_file_free)
+
 G_END_DECLS

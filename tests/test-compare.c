@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report.h"
 #include "testutil.h"
@@ -418,18 +420,48 @@ test_compare_bad_files (void)
       "\"strategy\": {\"name\": \"s\", \"params\": {}}, \"runs\": [{\"wall\": "
       "\"fast\"}]}]}",
       -1, NULL));
+  /* Refused before the JSON parser sees them: json-glib 1.6 reads the first
+   * value of two, accepts comments (in which brackets would hide), and
+   * recurses once per level of nesting. */
+  g_autofree char *trailing = tmp_path ("trailing.json");
+  g_autofree char *trailing_text = g_strconcat (text, "\n[1, 2]\n", NULL);
+  g_assert_true (g_file_set_contents (trailing, trailing_text, -1, NULL));
+  g_autofree char *scalar = tmp_path ("scalar.json");
+  g_assert_true (g_file_set_contents (scalar, "3[]", -1, NULL));
+  g_autofree char *deep = tmp_path ("deep.json");
+  g_autoptr (GString) deep_text = g_string_new ("{\"schema_version\": 1, \"x\": ");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep_text, '[');
+  g_assert_true (g_file_set_contents (deep, deep_text->str, -1, NULL));
+  g_autofree char *comment = tmp_path ("comment.json");
+  g_assert_true (g_file_set_contents (
+      comment, "{\"schema_version\": 1 /* { */ }[1]", -1, NULL));
+  g_autofree char *nul = tmp_path ("nul.json");
+  g_assert_true (g_file_set_contents (nul, "{}\0[]", 5, NULL));
   g_autofree char *missing = tmp_path ("missing.json");
+  /* Sparse: 300 MiB that take no disk space, refused before reading. */
+  g_autofree char *huge = tmp_path ("huge.json");
+  int fd = g_open (huge, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 300 << 20), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
 
   struct {
     const char *file, *needle;
   } cases[] = {
     { truncated, "not valid JSON" },
     { v2, "unknown schema_version 2" },
-    { notjson, "not valid JSON" },
+    { notjson, "the top level is not a JSON object" },
     { array, "not a concbench results file" },
     { wrongtype, "benchmarks is an object, not an array" },
     { badrun, "benchmarks[0].runs[0].wall is a string, not a number" },
     { missing, "No such file" },
+    { huge, "larger than 256 MiB" },
+    { trailing, "unexpected data after the top-level JSON object" },
+    { scalar, "the top level is not a JSON object" },
+    { deep, "line 1: nested more than 32 deep" },
+    { comment, "line 1: a comment, which JSON does not have" },
+    { nul, "NUL byte" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -451,6 +483,12 @@ test_compare_bad_files (void)
   g_unlink (array);
   g_unlink (wrongtype);
   g_unlink (badrun);
+  g_unlink (huge);
+  g_unlink (trailing);
+  g_unlink (scalar);
+  g_unlink (deep);
+  g_unlink (comment);
+  g_unlink (nul);
 }
 
 static void
