@@ -16,25 +16,13 @@
 
 static CbRegistry *registry;
 
-static CbSuite *
-make_suite (const char *workload, const char *strategy,
-            const char *const *params)
-{
-  const char *ws[] = { workload, NULL };
-  const char *ss[] = { strategy, NULL };
-  g_autoptr (GError) error = NULL;
-  CbSuite *suite = cb_suite_new_adhoc (registry, ws, ss, params, NULL, &error);
-  g_assert_no_error (error);
-  return suite;
-}
-
 static void
 run_one (const char *workload, const char *strategy,
          const char *const *params, CbBenchInfo *info, CbRunSample *sample)
 {
   CbRunOptions options = { .seed = 1, .timeout = 120, .memory_interval = 0.01 };
   g_autoptr (CbRunner) runner = cb_runner_new (&options);
-  g_autoptr (CbSuite) suite = make_suite (workload, strategy, params);
+  g_autoptr (CbSuite) suite = test_make_suite (registry, workload, strategy, params);
   g_autoptr (GError) error = NULL;
   if (!cb_runner_run (runner, suite->benchmarks->pdata[0], info, sample,
                       &error))

@@ -18,18 +18,6 @@
 
 static CbRegistry *registry;
 
-static CbSuite *
-make_suite (const char *workload, const char *strategy,
-            const char *const *params)
-{
-  const char *ws[] = { workload, NULL };
-  const char *ss[] = { strategy, NULL };
-  g_autoptr (GError) error = NULL;
-  CbSuite *suite = cb_suite_new_adhoc (registry, ws, ss, params, NULL, &error);
-  g_assert_no_error (error);
-  return suite;
-}
-
 /* Runs every benchmark of the suite once on runner; asserts success. */
 static void
 run_all_ok (CbRunner *runner, const CbSuite *suite)
@@ -86,7 +74,7 @@ test_matrix (gconstpointer data)
       for (guint i = 1; i < 3 && strategies[s][i] != NULL; i++)
         g_ptr_array_add (params, (gpointer) strategies[s][i]);
       g_ptr_array_add (params, NULL);
-      g_autoptr (CbSuite) suite = make_suite (
+      g_autoptr (CbSuite) suite = test_make_suite (registry, 
           workload, strategies[s][0], (const char *const *) params->pdata);
       run_all_ok (runner, suite);
     }
@@ -107,17 +95,6 @@ typedef struct {
   CbParamSet *params;
   gpointer workload;
 } Direct;
-
-static guint
-count_threads (void)
-{
-  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  guint n = 0;
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
 
 /* Creates api in this process with "name=value" settings; NULL on error. */
 static gboolean
@@ -240,14 +217,14 @@ test_api_tcp_digests (void)
   const char *timer[] = { "items=12", "max-latency=0.01", NULL };
   const char *tcp[] = { "items=12", "max-latency=0.01", "transport=tcp",
                         NULL };
-  guint fds = test_count_fds (), threads = count_threads ();
+  guint fds = test_count_fds (), threads = test_count_threads ();
   Direct dt = { 0 }, dc = { 0 };
   g_autoptr (GError) error = NULL;
   int pipefd[2];
 
   g_assert_true (direct_create (&dt, timer, &error));
   g_assert_true (direct_create (&dc, tcp, &error));
-  g_assert_cmpuint (count_threads (), ==, threads + 1); /* the server */
+  g_assert_cmpuint (test_count_threads (), ==, threads + 1); /* the server */
   g_autofree guint64 *want = direct_run_all (&dt);
   g_autofree guint64 *got = direct_run_all (&dc);
   g_autofree guint64 *got_async = direct_run_async (&dc, &error);
@@ -302,7 +279,7 @@ test_api_tcp_digests (void)
   direct_destroy (&dt);
   direct_destroy (&dc);
   g_assert_cmpuint (test_count_fds (), ==, fds);
-  g_assert_cmpuint (count_threads (), ==, threads);
+  g_assert_cmpuint (test_count_threads (), ==, threads);
 }
 
 /* More than 1024 connections in flight at once on one server.  Latencies
@@ -416,7 +393,7 @@ test_sieve_methods_agree (void)
                            "method=trial,eratosthenes", NULL };
   CbRunOptions options = { .seed = 1, .timeout = 120 };
   g_autoptr (CbRunner) runner = cb_runner_new (&options);
-  g_autoptr (CbSuite) suite = make_suite ("sieve", "sequential", params);
+  g_autoptr (CbSuite) suite = test_make_suite (registry, "sieve", "sequential", params);
   /* Different methods are different workload keys, so compare by hand. */
   g_assert_cmpuint (suite->benchmarks->len, ==, 2);
   run_all_ok (runner, suite);
@@ -428,7 +405,7 @@ assert_run_fails (const char *workload, const char *strategy,
 {
   CbRunOptions options = { .seed = 1, .timeout = 30 };
   g_autoptr (CbRunner) runner = cb_runner_new (&options);
-  g_autoptr (CbSuite) suite = make_suite (workload, strategy, params);
+  g_autoptr (CbSuite) suite = test_make_suite (registry, workload, strategy, params);
   CbBenchInfo info = { 0 };
   CbRunSample sample;
   g_autoptr (GError) error = NULL;
@@ -489,7 +466,7 @@ test_timeout_kills_tree (void)
   const char *hang[] = { "how=hang", "processes=3", NULL };
   CbRunOptions options = { .seed = 1, .timeout = 1 };
   g_autoptr (CbRunner) runner = cb_runner_new (&options);
-  g_autoptr (CbSuite) suite = make_suite ("crashy", "procpool", hang);
+  g_autoptr (CbSuite) suite = test_make_suite (registry, "crashy", "procpool", hang);
   CbBenchInfo info = { 0 };
   CbRunSample sample;
   g_autoptr (GError) error = NULL;

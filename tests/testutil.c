@@ -91,15 +91,39 @@ test_assert_usage_error (const TestExec *exec, const char *needle)
              needle, exec->status, exec->err);
 }
 
-guint
-test_count_fds (void)
+static guint
+count_dir_entries (const char *path)
 {
-  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   guint n = 0;
   g_assert_nonnull (dir);
   while (g_dir_read_name (dir) != NULL)
     n++;
   return n;
+}
+
+guint
+test_count_fds (void)
+{
+  return count_dir_entries ("/proc/self/fd");
+}
+
+guint
+test_count_threads (void)
+{
+  return count_dir_entries ("/proc/self/task");
+}
+
+CbSuite *
+test_make_suite (const CbRegistry *registry, const char *workload,
+                 const char *strategy, const char *const *params)
+{
+  const char *ws[] = { workload, NULL };
+  const char *ss[] = { strategy, NULL };
+  g_autoptr (GError) error = NULL;
+  CbSuite *suite = cb_suite_new_adhoc (registry, ws, ss, params, NULL, &error);
+  g_assert_no_error (error);
+  return suite;
 }
 
 gboolean

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "registry.h"
+#include "suite.h"
 
 typedef struct {
   int status; /* exit status, or 128 + signal */
@@ -24,13 +25,17 @@ void test_assert_usage_error (const TestExec *exec, const char *needle);
 
 /* Environment variable that must be set by the test harness. */
 const char *test_env (const char *name);
-/* Open file descriptors of this process. */
+/* Open file descriptors, and threads, of this process. */
 guint test_count_fds (void);
+guint test_count_threads (void);
 /* TRUE when this process has no child, running or zombie. */
 gboolean test_no_children (void);
 /* In a --disable-shared build, marks the current test skipped and returns
  * TRUE: the test-only plugins cannot be loaded there. */
 gboolean test_skip_if_static (void);
+/* One benchmark per value of the swept params, workload x strategy. */
+CbSuite *test_make_suite (const CbRegistry *registry, const char *workload,
+                          const char *strategy, const char *const *params);
 /* The bundled plugins plus, when extra_dir is not NULL, those in it. */
 CbRegistry *test_registry (const char *extra_dir);
 
