@@ -328,10 +328,19 @@ static void
 test_api_tcp_out_of_fds (void)
 {
   const char *tcp[] = { "items=3", "max-latency=0", "transport=tcp", NULL };
-  guint fds = test_count_fds ();
   struct rlimit saved, lim;
   Direct d = { 0 };
   g_autoptr (GError) error = NULL;
+
+  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") != NULL)
+    {
+      /* valgrind keeps descriptors of its own and enforces RLIMIT_NOFILE
+       * itself, after the kernel has accepted: what this test provokes is
+       * then valgrind's behaviour, not the workload's. */
+      g_test_skip ("RLIMIT_NOFILE is emulated under valgrind");
+      return;
+    }
+  guint fds = test_count_fds ();
   guint64 digest;
 
   g_assert_true (direct_create (&d, tcp, &error));
@@ -362,19 +371,8 @@ test_api_tcp_out_of_fds (void)
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lim), ==, 0);
   g_assert_false (d.wk->run (d.workload, 2, &digest, &error));
   assert_message (error, "item 2 (record 3) GET");
-  /* valgrind enforces the limit itself, after the kernel has accepted:
-   * the connection it closes reaches the client as a reset, or as an end
-   * of file when it went before the request arrived.  Either way the
-   * client is told, not left waiting. */
-  if (g_getenv ("CONCBENCH_UNDER_VALGRIND") != NULL
-      && (strstr (error->message, g_strerror (ECONNRESET)) != NULL
-          || strstr (error->message, "short response") != NULL))
-    g_test_message ("under valgrind: %s", error->message);
-  else
-    {
-      assert_message (error, "cannot take the connection");
-      assert_message (error, g_strerror (EMFILE));
-    }
+  assert_message (error, "cannot take the connection");
+  assert_message (error, g_strerror (EMFILE));
   g_clear_error (&error);
 
   g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
