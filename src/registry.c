@@ -6,6 +6,9 @@
 #include "registry.h"
 
 #include <string.h>
+#ifdef HAVE_DLFCN_H
+#include <dlfcn.h>
+#endif
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -354,6 +357,30 @@ is_registered (const CbRegistry *registry, lt_dlhandle handle)
   return FALSE;
 }
 
+/* libltdl says only "file not found" when no extension it tried could be
+ * loaded, even for a file that is there; the system loader tells why (an
+ * invalid ELF header, a missing dependency), so ask it, for the message
+ * only. */
+static char *
+open_failure_reason (const char *path, const char *ltdl_reason)
+{
+#ifdef HAVE_DLFCN_H
+  if (!g_str_has_suffix (path, ".la"))
+    {
+      void *h = dlopen (path, RTLD_LAZY | RTLD_LOCAL);
+      if (h == NULL)
+        {
+          const char *why = dlerror ();
+          if (why != NULL)
+            return g_strdup (why);
+        }
+      else
+        dlclose (h);
+    }
+#endif
+  return g_strdup (ltdl_reason ? ltdl_reason : "unknown error");
+}
+
 static int
 scan_one_file (const char *stem, void *data)
 {
@@ -372,8 +399,8 @@ scan_one_file (const char *stem, void *data)
   lt_dlhandle handle = lt_dlopenext (stem);
   if (handle == NULL)
     {
-      add_problem (registry->problems, path, "cannot open: %s",
-                   lt_dlerror ());
+      g_autofree char *reason = open_failure_reason (path, lt_dlerror ());
+      add_problem (registry->problems, path, "cannot open: %s", reason);
       return 0;
     }
   if (is_registered (registry, handle))
