@@ -22,29 +22,6 @@
 #define SOURCE "fuzz.json"
 
 static void
-check_one_line (const char *what, const char *s)
-{
-  FUZZ_CHECK (g_utf8_validate (s, -1, NULL), "%s is not UTF-8: '%s'", what,
-              s);
-  for (const char *p = s; *p != '\0'; p++)
-    FUZZ_CHECK ((guchar) *p >= 0x20 && *p != 0x7f,
-                "%s is not one printable line: byte 0x%02x in '%s'", what,
-                (guchar) *p, s);
-}
-
-static void
-check_refusal (const GError *error)
-{
-  FUZZ_CHECK (error != NULL, "refused without an error");
-  FUZZ_CHECK (error->domain == CB_ERROR && error->code == CB_ERROR_USAGE,
-              "not a usage error: %s", error->message);
-  FUZZ_CHECK (g_str_has_prefix (error->message, SOURCE ": "),
-              "message does not start with the file name: %s",
-              error->message);
-  check_one_line ("error message", error->message);
-}
-
-static void
 check_text (guint i, const char *what, const char *s, gboolean nullable)
 {
   FUZZ_CHECK (s != NULL || nullable, "row %u: no %s", i, what);
@@ -102,7 +79,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (g_getenv ("FUZZ_VERBOSE") != NULL)
     fprintf (stderr, "%s\n", results ? "accepted" : error->message);
   if (results == NULL)
-    check_refusal (error);
+    fuzz_check_refusal (error, CB_ERROR, CB_ERROR_USAGE, SOURCE ": ", TRUE);
   else
     {
       FUZZ_CHECK (error == NULL, "accepted with an error set");

@@ -66,27 +66,6 @@ add_plugin (const CbPluginDesc *desc)
 }
 
 static void
-check_one_line (const char *what, const char *s)
-{
-  for (const char *p = s; *p != '\0'; p++)
-    FUZZ_CHECK ((guchar) *p >= 0x20 && *p != 0x7f,
-                "%s is not one printable line: byte 0x%02x in '%s'", what,
-                (guchar) *p, s);
-}
-
-static void
-check_refusal (const GError *error)
-{
-  FUZZ_CHECK (error != NULL, "refused without an error");
-  FUZZ_CHECK (error->domain == CB_ERROR && error->code == CB_ERROR_USAGE,
-              "not a usage error: %s", error->message);
-  FUZZ_CHECK (g_str_has_prefix (error->message, SOURCE ":"),
-              "message does not start with the file name: %s",
-              error->message);
-  check_one_line ("error message", error->message);
-}
-
-static void
 check_values (const CbParamSet *set)
 {
   for (guint i = 0; i < set->n; i++)
@@ -129,7 +108,7 @@ load (const char *data, size_t size, gboolean scale_only)
              suite ? "accepted" : error->message);
   if (suite == NULL)
     {
-      check_refusal (error);
+      fuzz_check_refusal (error, CB_ERROR, CB_ERROR_USAGE, SOURCE ":", FALSE);
       return;
     }
   FUZZ_CHECK (error == NULL, "accepted with an error set");
@@ -143,7 +122,7 @@ load (const char *data, size_t size, gboolean scale_only)
       const CbBenchmark *b = suite->benchmarks->pdata[i];
       FUZZ_CHECK (b->name != NULL && b->workload_key != NULL,
                   "benchmark %u unnamed", i);
-      check_one_line ("benchmark name", b->name);
+      fuzz_check_one_line ("benchmark name", b->name, FALSE);
       check_values (b->workload_params);
       check_values (b->strategy_params);
     }
@@ -185,6 +164,6 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   FUZZ_CHECK (suite == NULL && error != NULL
                   && strstr (error->message, "larger than") != NULL,
               "a file over CB_SUITE_FILE_MAX was not refused for its size");
-  check_refusal (error);
+  fuzz_check_refusal (error, CB_ERROR, CB_ERROR_USAGE, SOURCE ":", FALSE);
   return 0;
 }

@@ -57,3 +57,31 @@ fuzz_abort_on_glib_warnings (void)
 {
   g_log_set_default_handler (fuzz_log_handler, NULL);
 }
+
+/* s is one line of printable text (no control character), and valid UTF-8
+ * where the reader promises it. */
+static inline void
+fuzz_check_one_line (const char *what, const char *s, gboolean utf8)
+{
+  FUZZ_CHECK (!utf8 || g_utf8_validate (s, -1, NULL), "%s is not UTF-8: '%s'",
+              what, s);
+  for (const char *p = s; *p != '\0'; p++)
+    FUZZ_CHECK ((guchar) *p >= 0x20 && *p != 0x7f,
+                "%s is not one printable line: byte 0x%02x in '%s'", what,
+                (guchar) *p, s);
+}
+
+/* A refused input gets a usage error: one line that starts with prefix (the
+ * file's name). */
+static inline void
+fuzz_check_refusal (const GError *error, GQuark domain, int code,
+                    const char *prefix, gboolean utf8)
+{
+  FUZZ_CHECK (error != NULL, "refused without an error");
+  FUZZ_CHECK (error->domain == domain && error->code == code,
+              "not a usage error: %s", error->message);
+  FUZZ_CHECK (g_str_has_prefix (error->message, prefix),
+              "message does not start with the file name: %s",
+              error->message);
+  fuzz_check_one_line ("error message", error->message, utf8);
+}
