@@ -3,28 +3,10 @@
  * strings: --list-plugins must still work, and stay readable. */
 #include <string.h>
 
-#include "plugin.h"
+/* Its strategy is the do-nothing one the broken test plugins share. */
+#include "../bad-plugins/common.h"
 
 static char long_text[100 * 1024];
-
-static gboolean
-weird_execute (const CbJob *job, GError **error)
-{
-  for (guint i = 0; i < job->n_items; i++)
-    {
-      guint64 digest;
-      if (!job->run_item (job, i, &digest, error))
-        return FALSE;
-      job->complete (job, i, digest);
-    }
-  return TRUE;
-}
-
-static guint
-weird_slots (const CbParams *params, guint n_items, gboolean can_async)
-{
-  return 1;
-}
 
 static const CbParamSpec weird_params[] = {
   { "knob", NULL, "1", CB_PARAM_UINT, 0, 10, NULL },
@@ -35,8 +17,8 @@ static const CbStrategyClass weird_strategy = {
   .name = "weird",
   .summary = NULL,
   .params = weird_params,
-  .execute = weird_execute,
-  .slots = weird_slots,
+  .execute = noop_execute,
+  .slots = noop_slots,
 };
 
 static CbPluginDesc desc = {
