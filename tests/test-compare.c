@@ -540,6 +540,9 @@ test_suite_file_errors (void)
       ":7: [a] bogus: unknown key" },
     { "[suite]\nname=x\nruns=many\n", ":3: [suite] runs:" },
     { "[suite\nname=x\n", ":1:" },
+    /* Found by fuzz-suite: two bad escapes made GLib set an error twice. */
+    { "[a]\nworkload=api\nstrategy=sequential\nname=x \\[\\\n",
+      ":4: [a] name: invalid escape sequence" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
