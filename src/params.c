@@ -61,12 +61,8 @@ cb_text_printable (const char *text)
   return g_string_free (s, FALSE);
 }
 
-/* Sets a usage error whose message is made one printable line. */
-static void
-set_usage_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-set_usage_error (GError **error, const char *fmt, ...)
+void
+cb_set_usage_error (GError **error, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
@@ -87,7 +83,7 @@ usage_error (GError **error, const char *name, const char *fmt, ...)
   va_start (ap, fmt);
   g_autofree char *what = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  set_usage_error (error, "parameter '%s': %s", name, what);
+  cb_set_usage_error (error, "parameter '%s': %s", name, what);
   return FALSE;
 }
 
@@ -291,7 +287,7 @@ cb_param_set_assign (CbParamSet *set, const char *name, const char *text,
       set->assigned[i] = TRUE;
       return TRUE;
     }
-  set_usage_error (error, "unknown parameter '%s'", name);
+  cb_set_usage_error (error, "unknown parameter '%s'", name);
   return FALSE;
 }
 
@@ -319,13 +315,13 @@ cb_param_split_list (const char *name, const char *list, GError **error)
 
   if (parts[0] == NULL)
     {
-      set_usage_error (error, "parameter '%s': empty list of values", name);
+      cb_set_usage_error (error, "parameter '%s': empty list of values", name);
       return NULL;
     }
   for (guint i = 0; parts[i] != NULL; i++)
     if (parts[i][0] == '\0')
       {
-        set_usage_error (error, "parameter '%s': empty value in list '%s'",
+        cb_set_usage_error (error, "parameter '%s': empty value in list '%s'",
                          name, list);
         return NULL;
       }

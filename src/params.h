@@ -40,6 +40,9 @@ char *cb_param_set_describe (const CbParamSet *set);
  * \n, \t, \xNN: messages quote user input and must stay one printable
  * line. */
 char *cb_text_printable (const char *text);
+/* Sets a CB_ERROR_USAGE error whose message is made one printable line. */
+void cb_set_usage_error (GError **error, const char *fmt, ...)
+    G_GNUC_PRINTF (2, 3);
 
 /* Splits "V1,V2,..." into values; an empty list or empty element is an
  * error naming the parameter. */

@@ -630,27 +630,9 @@ file_error (const SuiteText *text, const char *group, const char *key,
   g_autofree char *where
       = line ? g_strdup_printf ("%s:%u", text->source, line)
              : g_strdup (text->source);
-  g_autofree char *message = g_strdup_printf (
-      "%s: [%s]%s%s: %s", where, group, key ? " " : "", key ? key : "", what);
-  g_autofree char *printable = cb_text_printable (message);
-  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, printable);
+  cb_set_usage_error (error, "%s: [%s]%s%s: %s", where, group,
+                      key ? " " : "", key ? key : "", what);
   return FALSE;
-}
-
-/* An error about the whole file, made one printable line. */
-static CbSuite *
-whole_file_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static CbSuite *
-whole_file_error (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_autofree char *printable = cb_text_printable (message);
-  g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, printable);
-  return NULL;
 }
 
 /* Names and descriptions end up in table rows, CSV cells and headings. */
@@ -885,11 +867,17 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
   g_autoptr (GError) local = NULL;
 
   if (length > CB_SUITE_FILE_MAX)
-    return whole_file_error (error, "%s: suite file is larger than %d bytes",
-                             source, CB_SUITE_FILE_MAX);
+    {
+      cb_set_usage_error (error, "%s: suite file is larger than %d bytes",
+                          source, CB_SUITE_FILE_MAX);
+      return NULL;
+    }
   if (memchr (data, '\0', length) != NULL)
-    return whole_file_error (error, "%s: suite file contains a NUL byte",
-                             source);
+    {
+      cb_set_usage_error (error, "%s: suite file contains a NUL byte",
+                          source);
+      return NULL;
+    }
 
   g_autofree char *text_copy = g_strndup (data, length);
   SuiteText text = { source, text_copy };
@@ -901,9 +889,10 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
     {
       guint line = syntax_error_line (text_copy, local->message);
       if (line)
-        return whole_file_error (error, "%s:%u: %s", source, line,
-                                 local->message);
-      return whole_file_error (error, "%s: %s", source, local->message);
+        cb_set_usage_error (error, "%s:%u: %s", source, line, local->message);
+      else
+        cb_set_usage_error (error, "%s: %s", source, local->message);
+      return NULL;
     }
   if (g_key_file_has_group (kf, SUITE_GROUP)
       && !load_suite_group (suite, kf, &text, error))
@@ -918,8 +907,11 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
         && !load_benchmark_group (suite, registry, kf, &text, groups[i], error))
       return NULL;
   if (suite->benchmarks->len == 0)
-    return whole_file_error (error, "%s: the suite defines no benchmark",
-                             source);
+    {
+      cb_set_usage_error (error, "%s: the suite defines no benchmark",
+                          source);
+      return NULL;
+    }
   return g_steal_pointer (&suite);
 }
 
