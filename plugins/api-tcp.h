@@ -8,7 +8,7 @@
  * parent's server over loopback. */
 #pragma once
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 typedef enum {
   API_TCP_GET = 0,

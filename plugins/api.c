@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "api-tcp.h"
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION

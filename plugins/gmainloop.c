@@ -7,7 +7,7 @@
 #include <config.h>
 #endif
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION

@@ -5,7 +5,7 @@
 #include <config.h>
 #endif
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION
@@ -140,6 +140,7 @@ static const CbStrategyClass gthreadpool_class = {
   .params = gthreadpool_params,
   .execute = gthreadpool_execute,
   .slots = gthreadpool_slots,
+  .worker_param = "threads",
   .resources = gthreadpool_resources,
 };
 

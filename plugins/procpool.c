@@ -28,7 +28,7 @@
 #include <sys/prctl.h>
 #endif
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION
@@ -569,6 +569,7 @@ static const CbStrategyClass procpool_class = {
   .params = procpool_params,
   .execute = procpool_execute,
   .slots = procpool_slots,
+  .worker_param = "processes",
   .chunk = procpool_chunk,
   .resources = procpool_resources,
 };

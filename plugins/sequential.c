@@ -5,7 +5,7 @@
 #include <config.h>
 #endif
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION
@@ -44,6 +44,7 @@ static const CbStrategyClass sequential_class = {
   .params = sequential_params,
   .execute = sequential_execute,
   .slots = sequential_slots,
+  .flags = CB_STRATEGY_BASELINE,
 };
 
 static const CbPluginDesc desc = {

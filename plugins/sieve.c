@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION

@@ -2,7 +2,7 @@
 /* Parameter values: parsing command-line text against a plugin's specs. */
 #pragma once
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 #define CB_ERROR (g_quark_from_static_string ("concbench-error"))
 typedef enum {

@@ -9,7 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 static char *
 read_os_release (void)

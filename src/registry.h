@@ -5,7 +5,7 @@
 
 #include <ltdl.h>
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 typedef struct {
   const CbPluginDesc *desc;

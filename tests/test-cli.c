@@ -12,7 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 #include "testutil.h"
 
 static void
@@ -64,7 +64,7 @@ test_version (void)
   g_autoptr (TestExec) exec = test_exec ("--version", NULL);
   g_assert_cmpint (exec->status, ==, 0);
   g_assert_true (g_str_has_prefix (exec->out, "concbench " PACKAGE_VERSION));
-  g_assert_nonnull (strstr (exec->out, "plugin ABI 1.0"));
+  g_assert_nonnull (strstr (exec->out, "plugin ABI 1.1"));
 }
 
 static void

@@ -2,7 +2,7 @@
 /* A do-nothing strategy the broken test plugins wrap in broken descriptors. */
 #pragma once
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 static gboolean
 noop_execute (const CbJob *job, GError **error)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 typedef struct {
   guint items;

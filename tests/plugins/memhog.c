@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 typedef struct {
   guint items;

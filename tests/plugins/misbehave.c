@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test-only strategy that breaks the exactly-once contract on purpose, so
  * tests can prove the core catches it and names the items. */
-#include "plugin.h"
+#include <concbench/plugin.h>
 
 enum { MODE_SKIP, MODE_TWICE, MODE_WRONG_DIGEST };
 static const char *const mode_choices[]

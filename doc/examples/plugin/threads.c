@@ -108,6 +108,7 @@ static const CbStrategyClass threads_class = {
   .params = threads_params,
   .execute = threads_execute,
   .slots = threads_slots,
+  .worker_param = "threads",
 };
 
 static const CbPluginDesc desc = {

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 
 #define CB_PLUGIN_MAGIC 0x43425031u /* "CBP1": guards against a stray symbol */
 #define CB_PLUGIN_ABI_MAJOR 1
-#define CB_PLUGIN_ABI_MINOR 0
+#define CB_PLUGIN_ABI_MINOR 1
 
 /* Upper bounds the core enforces on descriptor strings, so a broken plugin
  * cannot flood the terminal. */
@@ -158,6 +158,15 @@ typedef struct CbResources {
   guint64 reserved[5];
 } CbResources;
 
+/* What a strategy declares of itself (CbStrategyClass.flags, ABI 1.1). */
+typedef enum {
+  /* Runs the items one after another in the calling thread: the reference
+   * the core measures speedup and CPU-bound efficiency against.  The core
+   * adds a row of the first strategy so flagged where a CPU-bound workload
+   * has none. */
+  CB_STRATEGY_BASELINE = 1 << 0,
+} CbStrategyFlags;
+
 typedef struct CbStrategyClass {
   const char *name;
   const char *summary;
@@ -171,7 +180,14 @@ typedef struct CbStrategyClass {
   guint (*chunk) (const CbParams *params);
   /* Optional: fills out (zeroed by the core) with what execute will need. */
   void (*resources) (const CbParams *params, guint n_items, CbResources *out);
-  gpointer reserved[7];
+  /* Since ABI 1.1 (taken from reserved; the core reads neither field of a
+   * 1.0 plugin, whose reserved space is zero anyway). */
+  gsize flags;              /* CbStrategyFlags */
+  /* The name of the parameter that sets how many workers run at once
+   * ("threads", "processes", "ranks", "loops"): the worker axis of speedup
+   * plots and sweeps.  NULL: the strategy has none. */
+  const char *worker_param;
+  gpointer reserved[5];
 } CbStrategyClass;
 
 typedef struct CbPluginDesc {
