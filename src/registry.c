@@ -489,3 +489,34 @@ cb_registry_list_names (const CbRegistry *registry, gboolean workloads)
     }
   return g_string_free (s, FALSE);
 }
+
+static gboolean
+declares_abi_1_1 (const CbPlugin *plugin)
+{
+  return plugin->desc->strategy != NULL && plugin->desc->abi_minor >= 1;
+}
+
+gsize
+cb_plugin_strategy_flags (const CbPlugin *plugin)
+{
+  return declares_abi_1_1 (plugin) ? plugin->desc->strategy->flags : 0;
+}
+
+const char *
+cb_plugin_worker_param (const CbPlugin *plugin)
+{
+  return declares_abi_1_1 (plugin) ? plugin->desc->strategy->worker_param
+                                   : NULL;
+}
+
+const CbPlugin *
+cb_registry_find_baseline (const CbRegistry *registry)
+{
+  for (guint i = 0; i < registry->plugins->len; i++)
+    {
+      const CbPlugin *p = registry->plugins->pdata[i];
+      if (cb_plugin_strategy_flags (p) & CB_STRATEGY_BASELINE)
+        return p;
+    }
+  return NULL;
+}

@@ -39,6 +39,14 @@ const CbPlugin *cb_registry_find_workload (const CbRegistry *registry,
                                            const char *name);
 const CbPlugin *cb_registry_find_strategy (const CbRegistry *registry,
                                            const char *name);
+/* What a strategy declared of itself (ABI 1.1 fields); a plugin built
+ * against 1.0 declared nothing: no flags, no worker-count parameter. */
+gsize cb_plugin_strategy_flags (const CbPlugin *plugin);
+const char *cb_plugin_worker_param (const CbPlugin *plugin);
+/* The first strategy flagged CB_STRATEGY_BASELINE, in load order; NULL if
+ * none is loaded. */
+const CbPlugin *cb_registry_find_baseline (const CbRegistry *registry);
+
 /* Names of all workloads (or strategies), for messages and completion. */
 char *cb_registry_list_names (const CbRegistry *registry, gboolean workloads);
 
