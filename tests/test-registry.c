@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -79,6 +80,115 @@ test_bad_plugins (void)
   /* Everything else still loaded. */
   g_assert_nonnull (cb_registry_find_workload (registry, "api"));
   g_assert_nonnull (cb_registry_find_strategy (registry, "procpool"));
+}
+
+/* The fixture built against the saved 1.0 header: loaded, no problem, and
+ * none of its reserved words read as ABI 1.1 declarations. */
+static void
+test_abi_1_0_loads (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (CbRegistry) registry
+      = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
+  const CbPlugin *old = cb_registry_find_strategy (registry, "abi10-threads");
+  g_assert_nonnull (old);
+  g_assert_true (cb_registry_find_workload (registry, "abi10-work") == old);
+  g_assert_cmpuint (old->desc->abi_major, ==, 1);
+  g_assert_cmpuint (old->desc->abi_minor, ==, 0);
+  g_assert_null (problem_for (registry, "abi10"));
+  g_assert_cmpuint (cb_plugin_strategy_flags (old), ==, 0);
+  g_assert_null (cb_plugin_worker_param (old));
+  /* The bundled baseline, not the old plugin. */
+  const CbPlugin *baseline = cb_registry_find_baseline (registry);
+  g_assert_nonnull (baseline);
+  g_assert_cmpstr (baseline->desc->strategy->name, ==, "sequential");
+}
+
+/* A 1.0 plugin whose reserved area (where 1.1 put flags and worker_param)
+ * is not zero: the core still reads nothing from it. */
+static void
+test_abi_1_0_reserved_ignored (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (CbRegistry) registry
+      = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
+  const CbPlugin *old = cb_registry_find_strategy (registry, "abi10-threads");
+  g_assert_nonnull (old);
+  CbStrategyClass strategy = *old->desc->strategy;
+  CbPluginDesc desc = *old->desc;
+  CbPlugin forged = { &desc, old->path, old->handle };
+  strategy.flags = CB_STRATEGY_BASELINE | 0x40;
+  strategy.worker_param = "threads";
+  desc.strategy = &strategy;
+  g_assert_cmpuint (desc.abi_minor, ==, 0);
+  g_assert_cmpuint (cb_plugin_strategy_flags (&forged), ==, 0);
+  g_assert_null (cb_plugin_worker_param (&forged));
+  /* The same words are read once the descriptor says 1.1. */
+  desc.abi_minor = 1;
+  g_assert_cmpuint (cb_plugin_strategy_flags (&forged), ==,
+                    CB_STRATEGY_BASELINE | 0x40);
+  g_assert_cmpstr (cb_plugin_worker_param (&forged), ==, "threads");
+}
+
+static void
+test_abi_1_0_listed (void)
+{
+  if (test_skip_if_static ())
+    return;
+  const char *dir = test_env ("CONCBENCH_TEST_PLUGINS");
+  g_autoptr (TestExec) exec
+      = test_exec ("--list-plugins", "--plugin-dir", dir, NULL);
+  g_assert_cmpint (exec->status, ==, 0);
+  g_assert_nonnull (strstr (exec->out, "  abi10 (workload+strategy)"));
+  g_assert_nonnull (strstr (exec->out, "/abi10."));
+  g_assert_nonnull (strstr (exec->out, "strategy abi10-threads:"));
+  g_assert_nonnull (strstr (exec->out, "Problems: none"));
+}
+
+/* Runs one suite with --format json; asserts every row of it is ok. */
+static void
+assert_all_rows_ok (const char *const *args, guint expected_rows)
+{
+  g_autoptr (TestExec) exec = test_execv (args);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  if (exec->status != 0)
+    g_error ("exit %d:\n%s", exec->status, exec->err);
+  g_assert_true (json_parser_load_from_data (parser, exec->out, -1, &error));
+  JsonObject *top = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *rows = json_object_get_array_member (top, "benchmarks");
+  g_assert_cmpuint (json_array_get_length (rows), ==, expected_rows);
+  for (guint i = 0; i < expected_rows; i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "ok");
+    }
+}
+
+/* Its strategy on the bundled workloads, and the bundled strategies on its
+ * workload.  The runner fails any row whose digests differ from an earlier
+ * run of the same workload, and sequential runs first. */
+static void
+test_abi_1_0_runs (void)
+{
+  if (test_skip_if_static ())
+    return;
+  const char *dir = test_env ("CONCBENCH_TEST_PLUGINS");
+  const char *old_strategy[]
+      = { "--plugin-dir", dir, "-w", "api", "-w", "sieve", "-s", "sequential",
+          "-s", "abi10-threads", "-p", "api.max-latency=0.002",
+          "-p", "items=6", "-p", "complexity=2000", "-p", "threads=1,3",
+          "--warmups", "0", "--runs", "2", "--format", "json", NULL };
+  assert_all_rows_ok (old_strategy, 6);
+  const char *old_workload[]
+      = { "--plugin-dir", dir, "-w", "abi10-work", "-s", "sequential", "-s",
+          "gmainloop", "-s", "gthreadpool", "-s", "procpool", "-p",
+          "abi10-work.items=7", "-p", "rounds=5000", "-p", "threads=3", "-p",
+          "processes=2", "--warmups", "0", "--runs", "2", "--format", "json",
+          NULL };
+  assert_all_rows_ok (old_workload, 4);
 }
 
 static void
@@ -156,6 +266,11 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/registry/bundled", test_bundled);
   g_test_add_func ("/registry/bad-plugins", test_bad_plugins);
+  g_test_add_func ("/registry/abi-1.0/loads", test_abi_1_0_loads);
+  g_test_add_func ("/registry/abi-1.0/reserved-ignored",
+                   test_abi_1_0_reserved_ignored);
+  g_test_add_func ("/registry/abi-1.0/listed", test_abi_1_0_listed);
+  g_test_add_func ("/registry/abi-1.0/runs", test_abi_1_0_runs);
   g_test_add_func ("/registry/not-a-library", test_not_a_library);
   g_test_add_func ("/registry/relative-env-entry", test_relative_env_entry);
   g_test_add_func ("/registry/world-writable-dir", test_world_writable_dir);

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* concbench plugin ABI.
+ *
+ * Header-only: a plugin includes <concbench/plugin.h>, links GLib and
+ * nothing else, and needs no symbol from the concbench executable.  All the
+ * core offers a strategy travels in the CbJob it is handed.
+ *
+ * Versioning: CB_PLUGIN_ABI_MAJOR changes when an existing field changes
+ * meaning or position; the core refuses a plugin whose major differs.
+ * CB_PLUGIN_ABI_MINOR grows when fields are appended (taken from the
+ * reserved padding); the core refuses a plugin built against a newer minor
+ * than its own, since it cannot honour fields it does not know.
+ *
+ * Threading: libltdl is not thread-safe, so the core loads every plugin before
+ * any benchmark starts a thread.  Workload functions other than create and
+ * destroy may be called from any thread and any forked process at once.
+ *
+ * Plugins never call exit() and never print: they return a GError.
+ */
+#ifndef CONCBENCH_PLUGIN_H
+#define CONCBENCH_PLUGIN_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define CB_PLUGIN_MAGIC 0x43425031u /* "CBP1": guards against a stray symbol */
+#define CB_PLUGIN_ABI_MAJOR 1
+#define CB_PLUGIN_ABI_MINOR 0
+
+/* Upper bounds the core enforces on descriptor strings, so a broken plugin
+ * cannot flood the terminal. */
+#define CB_PLUGIN_NAME_MAX 64
+#define CB_PLUGIN_TEXT_MAX 1024
+
+typedef enum {
+  CB_PARAM_UINT,   /* 64-bit unsigned; min/max bound it */
+  CB_PARAM_DOUBLE, /* min/max bound it */
+  CB_PARAM_ENUM,   /* one of choices */
+  CB_PARAM_STRING,
+} CbParamType;
+
+/* One parameter.  Arrays of specs end with an entry whose name is NULL. */
+typedef struct CbParamSpec {
+  const char *name;
+  const char *help;
+  const char *default_value; /* parsed like a command-line value */
+  CbParamType type;
+  double min, max;             /* inclusive, for numbers */
+  const char *const *choices;  /* NULL-terminated, for enums */
+} CbParamSpec;
+
+typedef union CbValue {
+  guint64 u;       /* CB_PARAM_UINT */
+  double d;        /* CB_PARAM_DOUBLE */
+  guint e;         /* CB_PARAM_ENUM: index into choices */
+  const char *s;   /* CB_PARAM_STRING */
+} CbValue;
+
+/* Parameter values, one per spec, in spec order. */
+typedef struct CbParams {
+  const CbParamSpec *specs;
+  const CbValue *values;
+  guint n_values;
+} CbParams;
+
+/* Index of a parameter by name; aborts on a name the plugin did not declare,
+ * which is a bug in the plugin caught by its first test. */
+static inline guint
+cb_params_index (const CbParams *params, const char *name)
+{
+  for (guint i = 0; i < params->n_values; i++)
+    if (g_strcmp0 (params->specs[i].name, name) == 0)
+      return i;
+  g_error ("concbench plugin asked for undeclared parameter '%s'", name);
+  return 0;
+}
+
+static inline guint64
+cb_params_get_uint (const CbParams *params, const char *name)
+{
+  return params->values[cb_params_index (params, name)].u;
+}
+
+static inline double
+cb_params_get_double (const CbParams *params, const char *name)
+{
+  return params->values[cb_params_index (params, name)].d;
+}
+
+static inline guint
+cb_params_get_enum (const CbParams *params, const char *name)
+{
+  return params->values[cb_params_index (params, name)].e;
+}
+
+static inline const char *
+cb_params_get_string (const CbParams *params, const char *name)
+{
+  return params->values[cb_params_index (params, name)].s;
+}
+
+/* Called once when an item started asynchronously has finished: either with
+ * its digest, or with error set (the callee does not take ownership). */
+typedef void (*CbItemDone) (guint item, guint64 digest, const GError *error,
+                            gpointer user_data);
+
+typedef struct CbWorkloadClass {
+  const char *name;
+  const char *summary;
+  const CbParamSpec *params;
+  /* Builds the workload; its items must not depend on anything but params and
+   * seed.  Called in the process that will run the items, before execute. */
+  gpointer (*create) (const CbParams *params, guint64 seed, GError **error);
+  void (*destroy) (gpointer workload);
+  guint (*n_items) (gpointer workload);
+  /* Runs one item to completion, blocking.  Thread-safe. */
+  gboolean (*run) (gpointer workload, guint item, guint64 *digest,
+                   GError **error);
+  /* Optional: starts one item on ctx and returns at once; done is called
+   * from ctx exactly once.  NULL: the workload has no asynchronous form. */
+  void (*run_async) (gpointer workload, guint item, GMainContext *ctx,
+                     CbItemDone done, gpointer user_data);
+  /* Optional: seconds of pure waiting item needs.  A workload that has it is
+   * latency-bound and the core computes its ideal time from these waits;
+   * NULL means CPU-bound. */
+  double (*item_wait) (gpointer workload, guint item);
+  gpointer reserved[8];
+} CbWorkloadClass;
+
+typedef struct CbJob CbJob;
+
+/* What the core hands a strategy: N items to get done. */
+struct CbJob {
+  guint n_items;
+  const CbParams *params; /* the strategy's own parameters */
+  /* Runs item blocking; may be called from any thread or forked child. */
+  gboolean (*run_item) (const CbJob *job, guint item, guint64 *digest,
+                        GError **error);
+  gboolean can_run_async;
+  /* Starts item on ctx; only when can_run_async. */
+  void (*run_item_async) (const CbJob *job, guint item, GMainContext *ctx,
+                          CbItemDone done, gpointer user_data);
+  /* Reports that item finished with digest.  Call it exactly once per item,
+   * from any thread, but in the process execute was called in: a strategy
+   * that runs items elsewhere brings the digests back first. */
+  void (*complete) (const CbJob *job, guint item, guint64 digest);
+  gpointer core; /* private to the core */
+  gpointer reserved[4];
+};
+
+/* What a strategy asks of the operating system at most, so the core can
+ * check it against resource limits before running.  Unknown: 0. */
+typedef struct CbResources {
+  guint64 threads;   /* threads it starts */
+  guint64 processes; /* processes it forks */
+  guint64 fds;       /* file descriptors it holds open at once */
+  guint64 reserved[5];
+} CbResources;
+
+typedef struct CbStrategyClass {
+  const char *name;
+  const char *summary;
+  const CbParamSpec *params;
+  /* Returns once every item has been completed, or with error set. */
+  gboolean (*execute) (const CbJob *job, GError **error);
+  /* Items in flight at most (for the ideal time); can_async tells whether the
+   * workload has an asynchronous form. */
+  guint (*slots) (const CbParams *params, guint n_items, gboolean can_async);
+  /* Items handed out together, in order, to one slot; NULL means 1. */
+  guint (*chunk) (const CbParams *params);
+  /* Optional: fills out (zeroed by the core) with what execute will need. */
+  void (*resources) (const CbParams *params, guint n_items, CbResources *out);
+  gpointer reserved[7];
+} CbStrategyClass;
+
+typedef struct CbPluginDesc {
+  guint32 magic;       /* CB_PLUGIN_MAGIC */
+  guint32 struct_size; /* sizeof (CbPluginDesc) as the plugin saw it */
+  guint16 abi_major, abi_minor;
+  const char *name;
+  const char *version;
+  const char *license; /* SPDX identifier */
+  const char *description;
+  const CbWorkloadClass *workload; /* either or both may be set */
+  const CbStrategyClass *strategy;
+  gpointer reserved[8];
+} CbPluginDesc;
+
+/* The error domain plugins should use for their own failures. */
+#define CB_PLUGIN_ERROR (g_quark_from_static_string ("concbench-plugin-error"))
+typedef enum {
+  CB_PLUGIN_ERROR_FAILED,
+  CB_PLUGIN_ERROR_INVALID,
+  CB_PLUGIN_ERROR_RESOURCE,
+} CbPluginError;
+
+/* Initialiser for the fields every descriptor shares. */
+#define CB_PLUGIN_DESC_HEADER                                                \
+  .magic = CB_PLUGIN_MAGIC, .struct_size = sizeof (CbPluginDesc),           \
+  .abi_major = CB_PLUGIN_ABI_MAJOR, .abi_minor = CB_PLUGIN_ABI_MINOR
+
+/* Exports module_LTX_concbench_plugin_get_desc(), the one symbol the core
+ * looks up; the LTX prefix lets libltdl find it in a dlopen'd module and
+ * among modules preloaded together in a static build. */
+#define CB_PLUGIN_EXPORT __attribute__ ((visibility ("default")))
+#define CB_PLUGIN_DEFINE(module, desc)                                       \
+  CB_PLUGIN_EXPORT const CbPluginDesc *                                      \
+      module##_LTX_concbench_plugin_get_desc (void);                         \
+  CB_PLUGIN_EXPORT const CbPluginDesc *                                      \
+      module##_LTX_concbench_plugin_get_desc (void)                          \
+  {                                                                          \
+    return &(desc);                                                          \
+  }
+
+G_END_DECLS
+
+#endif /* CONCBENCH_PLUGIN_H */
