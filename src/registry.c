@@ -253,6 +253,52 @@ check_params (const CbParamSpec *specs, char **why)
   return TRUE;
 }
 
+/* Every bit CbStrategyFlags defines; a plugin setting another one expects a
+ * behaviour this core does not have. */
+#define KNOWN_STRATEGY_FLAGS ((gsize) CB_STRATEGY_BASELINE)
+
+static gboolean
+check_worker_param (const CbStrategyClass *s, char **why)
+{
+  const CbParamSpec *spec;
+  if (!string_is_sane (s->worker_param, CB_PLUGIN_NAME_MAX))
+    *why = g_strdup_printf ("strategy '%s': worker_param is empty or longer "
+                            "than %d bytes",
+                            s->name, CB_PLUGIN_NAME_MAX);
+  else if ((spec = cb_param_specs_find (s->params, s->worker_param)) == NULL)
+    *why = g_strdup_printf ("strategy '%s': worker_param '%s' is not one of "
+                            "its parameters",
+                            s->name, s->worker_param);
+  else if (spec->type != CB_PARAM_UINT)
+    *why = g_strdup_printf ("strategy '%s': worker_param '%s' is a %s "
+                            "parameter; a worker count must be uint",
+                            s->name, s->worker_param,
+                            cb_param_type_name (spec->type));
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* The ABI 1.1 declarations.  A 1.0 plugin made none: what lies in its
+ * reserved words is never read, so it is not checked either. */
+static gboolean
+check_declarations (const CbPluginDesc *desc, char **why)
+{
+  const CbStrategyClass *s = desc->strategy;
+  if (s == NULL || desc->abi_minor < 1)
+    return TRUE;
+  if (s->flags & ~KNOWN_STRATEGY_FLAGS)
+    {
+      *why = g_strdup_printf ("strategy '%s' sets unknown flag bits 0x%"
+                              G_GSIZE_MODIFIER "x (this concbench knows "
+                              "0x%" G_GSIZE_MODIFIER "x)",
+                              s->name, s->flags & ~KNOWN_STRATEGY_FLAGS,
+                              KNOWN_STRATEGY_FLAGS);
+      return FALSE;
+    }
+  return s->worker_param == NULL || check_worker_param (s, why);
+}
+
 const CbPlugin *
 cb_registry_find_workload (const CbRegistry *registry, const char *name)
 {
@@ -322,6 +368,7 @@ register_handle (CbRegistry *registry, lt_dlhandle handle, const char *path)
       || !check_strategy (desc->strategy, &why)
       || !check_params (desc->workload ? desc->workload->params : NULL, &why)
       || !check_params (desc->strategy ? desc->strategy->params : NULL, &why)
+      || !check_declarations (desc, &why)
       || !check_duplicates (registry, desc, &why))
     return why;
 

@@ -76,7 +76,12 @@ test_bad_plugins (void)
   /* The bad-plugins directory is searched first, so its "sequential" wins
    * and the bundled one is the duplicate. */
   assert_problem (registry, "sequential", "duplicates a name");
-  g_assert_cmpuint (registry->problems->len, ==, 5);
+  assert_problem (registry, "badflags", "unknown flag bits 0x80");
+  assert_problem (registry, "workerundeclared",
+                  "worker_param 'threads' is not one of its parameters");
+  assert_problem (registry, "workertype",
+                  "worker_param 'ranks' is a double parameter");
+  g_assert_cmpuint (registry->problems->len, ==, 8);
   /* Everything else still loaded. */
   g_assert_nonnull (cb_registry_find_workload (registry, "api"));
   g_assert_nonnull (cb_registry_find_strategy (registry, "procpool"));
@@ -191,6 +196,38 @@ test_abi_1_0_runs (void)
   assert_all_rows_ok (old_workload, 4);
 }
 
+/* A refused ABI 1.1 declaration costs one line of --list-plugins, naming
+ * the file and the reason; the plugins around it still load. */
+static void
+test_bad_declarations_listed (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TestExec) exec = test_exec (
+      "--list-plugins", "--plugin-dir", test_env ("CONCBENCH_BAD_PLUGINS"),
+      NULL);
+  g_assert_cmpint (exec->status, ==, 0);
+  const char *expect[][2] = {
+    { "/badflags.", "unknown flag bits" },
+    { "/workerundeclared.", "is not one of its parameters" },
+    { "/workertype.", "a worker count must be uint" },
+  };
+  g_auto (GStrv) lines = g_strsplit (exec->out, "\n", -1);
+  for (guint e = 0; e < G_N_ELEMENTS (expect); e++)
+    {
+      guint found = 0;
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (strstr (lines[i], expect[e][0]) != NULL)
+          {
+            g_assert_nonnull (strstr (lines[i], expect[e][1]));
+            found++;
+          }
+      if (found != 1)
+        g_error ("expected one line naming %s:\n%s", expect[e][0], exec->out);
+    }
+  g_assert_nonnull (strstr (exec->out, "strategy procpool:"));
+}
+
 static void
 test_not_a_library (void)
 {
@@ -271,6 +308,8 @@ main (int argc, char **argv)
                    test_abi_1_0_reserved_ignored);
   g_test_add_func ("/registry/abi-1.0/listed", test_abi_1_0_listed);
   g_test_add_func ("/registry/abi-1.0/runs", test_abi_1_0_runs);
+  g_test_add_func ("/registry/bad-declarations-listed",
+                   test_bad_declarations_listed);
   g_test_add_func ("/registry/not-a-library", test_not_a_library);
   g_test_add_func ("/registry/relative-env-entry", test_relative_env_entry);
   g_test_add_func ("/registry/world-writable-dir", test_world_writable_dir);
