@@ -2,12 +2,12 @@
 /* Scaling charts (--plot FILE.svg or FILE.png), drawn with cairo and pango.
  *
  * Per workload (workload_key), a row of two panels against workers (the
- * strategy's "threads" or "processes" parameter, log2 axis):
+ * parameter the strategy declares as its worker_param, log2 axis):
  *   - mean wall time (log axis), one line per strategy family (the strategy
  *     and its other parameters, e.g. "procpool chunk=5"), error bars from the
  *     95 % CI, the ideal time as a dashed line in the family's colour; rows
- *     without a workers parameter (sequential, gmainloop) are horizontal
- *     reference lines, the sequential one solid black, each labelled;
+ *     whose strategy declares no worker count are horizontal reference
+ *     lines, a baseline's (CB_STRATEGY_BASELINE) solid black, each labelled;
  *   - peak memory (PSS, MiB, linear axis) of the same rows.
  * A legend under each row; the title names the suite and the platform.
  * Rows that failed or did not run are left out.
