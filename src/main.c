@@ -299,6 +299,9 @@ main (int argc, char **argv)
       return fail (EXIT_USAGE, msg);
     }
 
+  if (!cb_registry_check_plugin_dirs ((const char *const *) o->plugin_dirs,
+                                      &error))
+    return fail_error (error);
   g_auto (GStrv) search_path = NULL;
   g_autoptr (CbRegistry) registry = load_registry (o, &search_path);
   if (o->list_plugins != NULL)

@@ -123,6 +123,22 @@ cb_registry_search_path (const char *const *explicit_dirs, GPtrArray *problems)
   return (GStrv) g_ptr_array_free (dirs, FALSE);
 }
 
+gboolean
+cb_registry_check_plugin_dirs (const char *const *dirs, GError **error)
+{
+  for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
+    {
+      if (g_file_test (dirs[i], G_FILE_TEST_IS_DIR))
+        continue;
+      cb_set_usage_error (error, "--plugin-dir %s: %s", dirs[i],
+                          g_file_test (dirs[i], G_FILE_TEST_EXISTS)
+                              ? "not a directory"
+                              : "no such directory");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 is_owners_own_group (const struct stat *st)
 {

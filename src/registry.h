@@ -29,6 +29,13 @@ typedef struct {
 GStrv cb_registry_search_path (const char *const *explicit_dirs,
                                GPtrArray *problems);
 
+/* The directories named with --plugin-dir must be directories: an absent
+ * one on CONCBENCH_PLUGIN_PATH is normal, but a --plugin-dir that names
+ * nothing or a plain file is a typo to report (CB_ERROR_USAGE, naming it),
+ * not a search that silently finds no plugin.  dirs may be NULL. */
+gboolean cb_registry_check_plugin_dirs (const char *const *dirs,
+                                        GError **error);
+
 CbRegistry *cb_registry_new (void);
 void cb_registry_free (CbRegistry *registry);
 void cb_registry_scan (CbRegistry *registry, const char *const *dirs);

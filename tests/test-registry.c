@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <unistd.h>
 
+#include "params.h"
 #include "testutil.h"
 
 static const CbProblem *
@@ -228,6 +229,41 @@ test_bad_declarations_listed (void)
   g_assert_nonnull (strstr (exec->out, "strategy procpool:"));
 }
 
+/* A --plugin-dir that names nothing, or a plain file, is a typo: a usage
+ * error before anything runs, not a search that finds no plugin. */
+static void
+test_plugin_dir_not_a_directory (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("concbench-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *file = g_build_filename (dir, "plugins.txt", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-dir", NULL);
+  g_assert_true (g_file_set_contents (file, "not a directory", -1, NULL));
+
+  g_autoptr (TestExec) list
+      = test_exec ("--list-plugins", "--plugin-dir", missing, NULL);
+  test_assert_usage_error (list, "no such directory");
+  g_assert_nonnull (strstr (list->err, missing));
+  g_autoptr (TestExec) run = test_exec (
+      "--plugin-dir", dir, "--plugin-dir", file, "-w", "api", "-s",
+      "sequential", "-p", "max-latency=0", "-p", "items=2", NULL);
+  test_assert_usage_error (run, "not a directory");
+  g_assert_nonnull (strstr (run->err, file));
+  g_assert_cmpstr (run->out, ==, "");
+  /* An existing, empty directory is fine. */
+  g_autoptr (TestExec) empty
+      = test_exec ("--list-plugins", "--plugin-dir", dir, NULL);
+  g_assert_cmpint (empty->status, ==, 0);
+
+  const char *dirs[] = { dir, missing, NULL };
+  g_assert_false (cb_registry_check_plugin_dirs (dirs, &error));
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_assert_true (cb_registry_check_plugin_dirs (NULL, NULL));
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
 static void
 test_not_a_library (void)
 {
@@ -310,6 +346,8 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/abi-1.0/runs", test_abi_1_0_runs);
   g_test_add_func ("/registry/bad-declarations-listed",
                    test_bad_declarations_listed);
+  g_test_add_func ("/registry/plugin-dir-not-a-directory",
+                   test_plugin_dir_not_a_directory);
   g_test_add_func ("/registry/not-a-library", test_not_a_library);
   g_test_add_func ("/registry/relative-env-entry", test_relative_env_entry);
   g_test_add_func ("/registry/world-writable-dir", test_world_writable_dir);
