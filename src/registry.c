@@ -368,6 +368,24 @@ check_duplicates (const CbRegistry *registry, const CbPluginDesc *desc,
   return FALSE;
 }
 
+/* lt_dlsym looks for MODULE_LTX_concbench_plugin_get_desc first, MODULE
+ * being the file's name with every other character than letters and digits
+ * made '_' ("hash-chain.so": hash_chain), then for the bare name; its error
+ * names only the bare one, which sends a plugin's author looking for the
+ * wrong symbol.  Name the one CB_PLUGIN_DEFINE must have made. */
+static char *
+missing_entry_reason (lt_dlhandle handle)
+{
+  const lt_dlinfo *info = lt_dlgetinfo (handle);
+  if (info == NULL || info->name == NULL)
+    return g_strdup_printf ("no entry point " ENTRY_SYMBOL " (%s)",
+                            lt_dlerror ());
+  return g_strdup_printf ("no entry point %s_LTX_" ENTRY_SYMBOL
+                          " (nor " ENTRY_SYMBOL "): CB_PLUGIN_DEFINE's module "
+                          "argument must be the file's name, %s",
+                          info->name, info->name);
+}
+
 /* Validates an opened module and registers it; returns the reason it was
  * refused, or NULL. */
 static char *
@@ -376,8 +394,7 @@ register_handle (CbRegistry *registry, lt_dlhandle handle, const char *path)
   char *why = NULL;
   CbGetDescFunc get_desc = (CbGetDescFunc) lt_dlsym (handle, ENTRY_SYMBOL);
   if (get_desc == NULL)
-    return g_strdup_printf ("no entry point " ENTRY_SYMBOL " (%s)",
-                            lt_dlerror ());
+    return missing_entry_reason (handle);
 
   const CbPluginDesc *desc = get_desc ();
   if (!check_desc (desc, &why) || !check_workload (desc->workload, &why)

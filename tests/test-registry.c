@@ -74,6 +74,8 @@ test_bad_plugins (void)
   assert_problem (registry, "abimajor", "major versions differ");
   assert_problem (registry, "abiminor", "newer than concbench");
   assert_problem (registry, "noentry", "no entry point");
+  assert_problem (registry, "noentry",
+                  "noentry_LTX_concbench_plugin_get_desc");
   /* The bad-plugins directory is searched first, so its "sequential" wins
    * and the bundled one is the duplicate. */
   assert_problem (registry, "sequential", "duplicates a name");
@@ -264,6 +266,39 @@ test_plugin_dir_not_a_directory (void)
   g_rmdir (dir);
 }
 
+/* A module whose file was renamed after it was built: libltdl looks for the
+ * entry point under the new name, and the problem must say which symbol
+ * that is, not just the bare name it tried last. */
+static void
+test_missing_entry_names_symbol (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *built = g_build_filename (
+      test_env ("CONCBENCH_TEST_PLUGINS"), ".libs", "loops" LT_MODULE_EXT, NULL);
+  g_autofree char *code = NULL;
+  gsize size;
+  if (!g_file_get_contents (built, &code, &size, NULL))
+    {
+      g_test_skip ("the test plugins are not built as modules");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("concbench-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *renamed = g_build_filename (dir, "hash-chain" LT_MODULE_EXT,
+                                               NULL);
+  g_assert_true (g_file_set_contents (renamed, code, size, NULL));
+  g_assert_cmpint (g_chmod (renamed, 0644), ==, 0);
+
+  g_autoptr (CbRegistry) registry = test_registry (dir);
+  assert_problem (registry, "hash-chain",
+                  "no entry point hash_chain_LTX_concbench_plugin_get_desc");
+  g_assert_null (cb_registry_find_strategy (registry, "loops"));
+  g_unlink (renamed);
+  g_rmdir (dir);
+}
+
 static void
 test_not_a_library (void)
 {
@@ -348,6 +383,8 @@ main (int argc, char **argv)
                    test_bad_declarations_listed);
   g_test_add_func ("/registry/plugin-dir-not-a-directory",
                    test_plugin_dir_not_a_directory);
+  g_test_add_func ("/registry/missing-entry-names-symbol",
+                   test_missing_entry_names_symbol);
   g_test_add_func ("/registry/not-a-library", test_not_a_library);
   g_test_add_func ("/registry/relative-env-entry", test_relative_env_entry);
   g_test_add_func ("/registry/world-writable-dir", test_world_writable_dir);
