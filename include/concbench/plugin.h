@@ -182,10 +182,11 @@ typedef struct CbStrategyClass {
   void (*resources) (const CbParams *params, guint n_items, CbResources *out);
   /* Since ABI 1.1 (taken from reserved; the core reads neither field of a
    * 1.0 plugin, whose reserved space is zero anyway). */
-  gsize flags;              /* CbStrategyFlags */
+  gsize flags;              /* CbStrategyFlags; other bits: refused */
   /* The name of the parameter that sets how many workers run at once
    * ("threads", "processes", "ranks", "loops"): the worker axis of speedup
-   * plots and sweeps.  NULL: the strategy has none. */
+   * plots and sweeps.  It must be one of params and CB_PARAM_UINT, or the
+   * plugin is refused.  NULL: the strategy has none. */
   const char *worker_param;
   gpointer reserved[5];
 } CbStrategyClass;
