@@ -13,6 +13,7 @@
  * forked children (a process pool) write their item records into it too. */
 #define SHARED_MAGIC 0x43425231u /* "CBR1" */
 #define ERROR_MAX 1024
+#define OUT_OF_RANGE_MAX 10 /* out-of-range items kept to be named */
 
 typedef struct {
   gint completions; /* complete() calls */
@@ -33,6 +34,8 @@ typedef struct {
   gint64 t_start, t_end;
   double cpu_user, cpu_sys; /* over execute, children reaped in it included */
   guint64 worker_hwm;
+  gint32 n_out_of_range; /* complete() calls for an item >= n_items */
+  guint32 out_of_range[OUT_OF_RANGE_MAX]; /* the first of those items */
   char error[ERROR_MAX];
   ItemRecord items[];
 } Shared;

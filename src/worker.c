@@ -106,9 +106,17 @@ job_run_item_async (const CbJob *job, guint item, GMainContext *ctx,
 static void
 job_complete (const CbJob *job, guint item, guint64 digest)
 {
+  WorkerState *state = job->core;
   ItemRecord *rec;
   if (item >= job->n_items)
-    return; /* counted as missing items by the check */
+    {
+      /* A contract violation, named by the check: complete() may be called
+       * from any thread, so each call takes its own slot. */
+      gint slot = g_atomic_int_add (&state->shared->n_out_of_range, 1);
+      if (slot >= 0 && slot < OUT_OF_RANGE_MAX)
+        state->shared->out_of_range[slot] = item;
+      return;
+    }
   rec = record_of (job, item);
   rec->t_complete = shared_now_ns ();
   rec->digest = digest;

@@ -428,11 +428,16 @@ test_contract_violations (void)
   const char *twice[] = { "items=5", "max-latency=0", "mode=twice", NULL };
   const char *wrong[] = { "items=5", "max-latency=0", "mode=wrong-digest",
                           NULL };
+  const char *beyond[] = { "items=5", "max-latency=0", "mode=out-of-range",
+                           NULL };
   assert_run_fails ("api", "misbehave", skip, "never completed: items 4");
   assert_run_fails ("api", "misbehave", twice,
                     "completed more than once: items 0");
   assert_run_fails ("api", "misbehave", wrong,
                     "digest the workload did not return: items 0");
+  /* Every item done once, plus a complete() for an item the job has not. */
+  assert_run_fails ("api", "misbehave", beyond,
+                    "completed out of range (5 items): items 5");
 }
 
 static void
