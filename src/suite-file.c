@@ -97,12 +97,13 @@ syntax_error_line (const char *data, const char *message)
   return 0;
 }
 
+/* A whole number from min to max, as the command line's options take. */
 static gboolean
 read_uint_key (GKeyFile *kf, const SuiteText *text, const char *group,
-               const char *key, guint *out, gboolean *present, GError **error)
+               const char *key, guint min, guint max, guint *out,
+               gboolean *present, GError **error)
 {
-  static const CbParamSpec spec
-      = { "value", NULL, "0", CB_PARAM_UINT, 0, 1000000, NULL };
+  const CbParamSpec spec = { key, NULL, NULL, CB_PARAM_UINT, min, max, NULL };
   g_autofree char *value = g_key_file_get_value (kf, group, key, NULL);
   g_autoptr (GError) local = NULL;
   CbValue v;
@@ -110,15 +111,15 @@ read_uint_key (GKeyFile *kf, const SuiteText *text, const char *group,
     return TRUE;
   if (!cb_param_parse (&spec, value, &v, &local))
     return file_error (text, group, key, error, "'%s' is not a whole number "
-                       "from 0 to 1000000", value);
+                       "from %u to %u", value, min, max);
   *out = (guint) v.u;
   if (present)
     *present = TRUE;
   return TRUE;
 }
 
-/* Reads a string key; printable: refuse control characters.  GKeyFile's own unescaping (GLib 2.74) sets an error
- * over another on a value with two bad escapes (a backslash before '[',
+/* Reads a string key; printable: refuse control characters.  GKeyFile's
+ * own unescaping (GLib 2.74) sets an error over another on a value with two bad escapes (a backslash before '[',
  * then one at the end of the line) and warns on stderr, so bad escape
  * sequences are refused here first, naming the file, line and key. */
 static gboolean
@@ -158,9 +159,14 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
                   GError **error)
 {
   g_auto (GStrv) keys = g_key_file_get_keys (kf, SUITE_GROUP, NULL, NULL);
+  g_autoptr (GHashTable) given = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {
       const char *k = keys[i];
+      /* As in a benchmark group: GKeyFile would keep the last value. */
+      if (!g_hash_table_add (given, (gpointer) k))
+        return file_error (text, SUITE_GROUP, k, error,
+                           "key given more than once");
       if (strcmp (k, "name") == 0 || strcmp (k, "warmups") == 0
           || strcmp (k, "runs") == 0)
         continue;
@@ -187,10 +193,11 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
       g_free (suite->name);
       suite->name = g_steal_pointer (&name);
     }
-  return read_uint_key (kf, text, SUITE_GROUP, "warmups", &suite->warmups,
-                        &suite->has_warmups, error)
-         && read_uint_key (kf, text, SUITE_GROUP, "runs", &suite->runs, NULL,
-                           error);
+  /* runs=0 is refused, not taken for "not said". */
+  return read_uint_key (kf, text, SUITE_GROUP, "warmups", 0, CB_WARMUPS_MAX,
+                        &suite->warmups, &suite->has_warmups, error)
+         && read_uint_key (kf, text, SUITE_GROUP, "runs", 1, CB_RUNS_MAX,
+                           &suite->runs, NULL, error);
 }
 
 /* The workload and strategy a benchmark group names (looked up exactly, so

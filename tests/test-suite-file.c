@@ -114,6 +114,38 @@ test_empty_template_field (void)
            "t.suite:1: [a]: name template has an empty field '{}'");
 }
 
+/* The [suite] group is held to the command line's rules: no key twice
+ * (benchmark groups refuse it too), --runs' 1 to 100000 and --warmups' 0 to
+ * 1000.  runs=0 used to mean "not said", that is 3. */
+static void
+test_suite_group_rules (void)
+{
+  REFUSED ("[suite]\nruns=5\nwarmups=1\nruns=7\n", TRUE,
+           "t.suite:2: [suite] runs: key given more than once");
+  REFUSED ("[suite]\nname=a\nname=b\n", TRUE,
+           "t.suite:2: [suite] name: key given more than once");
+  REFUSED ("[suite]\napi.items=5\napi.items=7\n", FALSE,
+           "t.suite:2: [suite] api.items: key given more than once");
+  REFUSED ("[suite]\nruns=0\n", TRUE,
+           "t.suite:2: [suite] runs: '0' is not a whole number from 1 to "
+           "100000");
+  REFUSED ("[suite]\nruns=1000000\n", TRUE,
+           "t.suite:2: [suite] runs: '1000000' is not a whole number from 1 "
+           "to 100000");
+  REFUSED ("[suite]\nwarmups=1001\n", TRUE,
+           "t.suite:2: [suite] warmups: '1001' is not a whole number from 0 "
+           "to 1000");
+
+  static const char edges[] = "[suite]\nruns=100000\nwarmups=1000\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, edges, sizeof edges - 1, "t.suite", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (suite->runs, ==, 100000);
+  g_assert_cmpuint (suite->warmups, ==, 1000);
+  g_assert_true (suite->has_warmups);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -125,6 +157,7 @@ main (int argc, char **argv)
   g_test_add_func ("/suite-file/duplicate-rows", test_duplicate_rows);
   g_test_add_func ("/suite-file/empty-template-field",
                    test_empty_template_field);
+  g_test_add_func ("/suite-file/suite-group-rules", test_suite_group_rules);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;
