@@ -8,8 +8,11 @@
 
 #include "suite.h"
 
-#include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "suite-private.h"
 
@@ -400,28 +403,79 @@ cb_suite_load_data (const CbRegistry *registry, const char *data, gsize length,
   return g_steal_pointer (&suite);
 }
 
+/* Worded as g_file_get_contents, which read suites before, words it. */
+static gboolean
+file_io_error (GError **error, const char *doing, const char *path,
+               int saved_errno)
+{
+  g_autofree char *shown = g_filename_display_name (path);
+  cb_set_usage_error (error,
+                      "cannot read suite: Failed to %s file \u201c%s\u201d: %s",
+                      doing, shown, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Reads at most CB_SUITE_FILE_MAX + 1 bytes, so an oversized file is
+ * refused without being read whole even when it grows meanwhile. */
+static gboolean
+read_capped (int fd, const char *path, GByteArray *out, GError **error)
+{
+  guint8 chunk[64 * 1024];
+  while (out->len <= CB_SUITE_FILE_MAX)
+    {
+      gsize want = MIN (sizeof chunk, CB_SUITE_FILE_MAX + 1 - out->len);
+      gssize got = read (fd, chunk, want);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        return file_io_error (error, "read from", path, errno);
+      if (got == 0)
+        break;
+      g_byte_array_append (out, chunk, got);
+    }
+  return TRUE;
+}
+
+/* A suite is a regular file: a FIFO or a device would block or never end,
+ * so the file is opened without blocking and looked at before it is read. */
+static GByteArray *
+read_suite_file (const char *path, GError **error)
+{
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+
+  if (fd < 0)
+    return file_io_error (error, "open", path, errno), NULL;
+  if (fstat (fd, &st) != 0)
+    {
+      file_io_error (error, "get attributes of", path, errno);
+      close (fd);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    cb_set_usage_error (error, "%s: suite file is not a regular file", path);
+  else if (st.st_size > CB_SUITE_FILE_MAX)
+    cb_set_usage_error (error, "%s: suite file is larger than %d bytes", path,
+                        CB_SUITE_FILE_MAX);
+  else if (read_capped (fd, path, data, error))
+    {
+      close (fd);
+      return g_steal_pointer (&data);
+    }
+  close (fd);
+  return NULL;
+}
+
 CbSuite *
 cb_suite_load_file (const CbRegistry *registry, const char *path,
                     gboolean scale_only, GError **error)
 {
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  g_autoptr (GError) local = NULL;
-  GStatBuf st;
-
-  if (g_stat (path, &st) == 0 && st.st_size > CB_SUITE_FILE_MAX)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "%s: suite file is larger than %d bytes", path,
-                   CB_SUITE_FILE_MAX);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &data, &length, &local))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot read suite: %s",
-                   local->message);
-      return NULL;
-    }
-  return cb_suite_load_data (registry, data, length, path, scale_only, error);
+  g_autoptr (GByteArray) data = read_suite_file (path, error);
+  if (data == NULL)
+    return NULL;
+  /* Over the cap (a file that grew after fstat): refused by load_data. */
+  return cb_suite_load_data (registry, (const char *) data->data, data->len,
+                             path, scale_only, error);
 }
 
