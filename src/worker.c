@@ -294,6 +294,36 @@ worker_main (const CbBenchmark *bench, guint64 seed, int fd)
   return ok ? 0 : 1;
 }
 
+/* Closes descriptors first to last, both included. */
+static void
+close_fd_range (unsigned first, unsigned last)
+{
+  long open_max;
+#ifdef HAVE_CLOSE_RANGE
+  if (close_range (first, last, 0) == 0)
+    return;
+#endif
+  /* No close_range (C library, or a kernel before 5.9): descriptors are
+   * numbered below the limit on them. */
+  open_max = sysconf (_SC_OPEN_MAX);
+  if (open_max < 0)
+    open_max = 1024;
+  for (unsigned fd = first; fd <= last && fd < (unsigned long) open_max; fd++)
+    close ((int) fd);
+}
+
+/* Keeps stdin, stdout, stderr and the result area only.  A descriptor the
+ * runner had open, its own or inherited from whoever started concbench,
+ * would count against the limits a strategy is checked against and keep
+ * someone else's pipe or socket open for as long as the benchmark runs. */
+static void
+close_inherited_fds (int keep)
+{
+  if (keep > 3)
+    close_fd_range (3, (unsigned) keep - 1);
+  close_fd_range (MAX (keep + 1, 3), ~0u);
+}
+
 void
 cb_worker_start (const CbBenchmark *bench, guint64 seed, int fd, pid_t runner)
 {
@@ -308,6 +338,7 @@ cb_worker_start (const CbBenchmark *bench, guint64 seed, int fd, pid_t runner)
   if (getppid () != runner)
     _exit (1);
 #endif
+  close_inherited_fds (fd);
   /* Never exit(): atexit handlers and stdio buffers belong to the runner. */
   _exit (worker_main (bench, seed, fd));
 }
