@@ -122,9 +122,10 @@ read_uint_key (GKeyFile *kf, const SuiteText *text, const char *group,
 }
 
 /* Reads a string key; printable: refuse control characters.  GKeyFile's
- * own unescaping (GLib 2.74) sets an error over another on a value with two bad escapes (a backslash before '[',
- * then one at the end of the line) and warns on stderr, so bad escape
- * sequences are refused here first, naming the file, line and key. */
+ * own unescaping (GLib 2.74) sets an error over another on a value with two
+ * bad escapes (a backslash before '[', then one at the end of the line) and
+ * warns on stderr, so bad escape sequences are refused here first, naming
+ * the file, line and key. */
 static gboolean
 read_string (GKeyFile *kf, const SuiteText *text, const char *group,
              const char *key, gboolean printable, char **out, GError **error)

@@ -492,7 +492,8 @@ cb_suite_new_adhoc (const CbRegistry *registry, const char *const *workloads,
                     const char *const *strategies, const char *const *params,
                     const CbSuite *preset, GError **error)
 {
-  g_autoptr (CbSuite) suite = cb_suite_new_empty ("command line", "command line");
+  g_autoptr (CbSuite) suite
+      = cb_suite_new_empty ("command line", "command line");
   g_autoptr (GPtrArray) assignments = parse_assignments (params, error);
 
   if (assignments == NULL)
@@ -503,7 +504,8 @@ cb_suite_new_adhoc (const CbRegistry *registry, const char *const *workloads,
       if (wp == NULL)
         return unknown_plugin (registry, "workload", workloads[w], TRUE, error),
                NULL;
-      g_autoptr (GPtrArray) scale = cb_suite_scale_assignments (preset, workloads[w]);
+      g_autoptr (GPtrArray) scale
+          = cb_suite_scale_assignments (preset, workloads[w]);
       for (guint s = 0; strategies[s] != NULL; s++)
         {
           const CbPlugin *sp
