@@ -33,6 +33,10 @@ typedef struct {
 /* Sweeps multiply rows: a suite (or command line) that would expand to more
  * benchmarks than this is refused rather than built. */
 #define CB_SUITE_MAX_BENCHMARKS 10000
+/* The command line's bounds for --runs and --warmups, to which a suite
+ * file's runs and warmups are held too. */
+#define CB_RUNS_MAX 100000
+#define CB_WARMUPS_MAX 1000
 
 void cb_benchmark_free (CbBenchmark *bench);
 void cb_suite_free (CbSuite *suite);

@@ -7,6 +7,7 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -428,11 +429,16 @@ test_contract_violations (void)
   const char *twice[] = { "items=5", "max-latency=0", "mode=twice", NULL };
   const char *wrong[] = { "items=5", "max-latency=0", "mode=wrong-digest",
                           NULL };
+  const char *beyond[] = { "items=5", "max-latency=0", "mode=out-of-range",
+                           NULL };
   assert_run_fails ("api", "misbehave", skip, "never completed: items 4");
   assert_run_fails ("api", "misbehave", twice,
                     "completed more than once: items 0");
   assert_run_fails ("api", "misbehave", wrong,
                     "digest the workload did not return: items 0");
+  /* Every item done once, plus a complete() for an item the job has not. */
+  assert_run_fails ("api", "misbehave", beyond,
+                    "completed out of range (5 items): items 5");
 }
 
 static void
@@ -479,6 +485,44 @@ test_timeout_kills_tree (void)
   g_assert_true (test_no_children ());
 }
 
+/* A worker keeps no descriptor it was not given: the runner's own (here
+ * 251, opened by this test) and those concbench inherited from whoever
+ * started it (here 9, from the shell). */
+static void
+test_worker_closes_inherited_fds (void)
+{
+  const char *params[] = { "items=3", "complexity=1000", "fd=251", NULL };
+  CbRunOptions options = { .seed = 1, .timeout = 30 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+  CbBenchInfo info = { 0 };
+  CbRunSample sample;
+  g_autoptr (GError) error = NULL;
+
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (CbSuite) suite
+      = test_make_suite (registry, "sieve", "fdcheck", params);
+  int null = open ("/dev/null", O_RDONLY);
+  g_assert_cmpint (null, >=, 0);
+  g_assert_cmpint (dup2 (null, 251), ==, 251);
+  close (null);
+  gboolean ok = cb_runner_run (runner, suite->benchmarks->pdata[0], &info,
+                               &sample, &error);
+  close (251);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  cb_run_sample_clear (&sample);
+  cb_bench_info_clear (&info);
+
+  g_autoptr (TestExec) exec = test_exec_shell (
+      "exec 9</dev/null; exec \"$CONCBENCH\" --plugin-dir "
+      "\"$CONCBENCH_TEST_PLUGINS\" -w sieve -s fdcheck -p fd=9 -p items=2 "
+      "-p complexity=1000 --warmups 0 --runs 1");
+  if (exec->status != 0)
+    g_error ("exit %d, stdout:\n%s\nstderr:\n%s", exec->status, exec->out,
+             exec->err);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,6 +541,8 @@ main (int argc, char **argv)
   g_test_add_func ("/strategies/crashes-are-contained",
                    test_crashes_are_contained);
   g_test_add_func ("/strategies/timeout-kills-tree", test_timeout_kills_tree);
+  g_test_add_func ("/strategies/worker-closes-inherited-fds",
+                   test_worker_closes_inherited_fds);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;

@@ -5,7 +5,9 @@
 #include <config.h>
 #endif
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "suite.h"
 #include "testutil.h"
@@ -114,6 +116,85 @@ test_empty_template_field (void)
            "t.suite:1: [a]: name template has an empty field '{}'");
 }
 
+/* The [suite] group is held to the command line's rules: no key twice
+ * (benchmark groups refuse it too), --runs' 1 to 100000 and --warmups' 0 to
+ * 1000.  runs=0 used to mean "not said", that is 3. */
+static void
+test_suite_group_rules (void)
+{
+  REFUSED ("[suite]\nruns=5\nwarmups=1\nruns=7\n", TRUE,
+           "t.suite:2: [suite] runs: key given more than once");
+  REFUSED ("[suite]\nname=a\nname=b\n", TRUE,
+           "t.suite:2: [suite] name: key given more than once");
+  REFUSED ("[suite]\napi.items=5\napi.items=7\n", FALSE,
+           "t.suite:2: [suite] api.items: key given more than once");
+  REFUSED ("[suite]\nruns=0\n", TRUE,
+           "t.suite:2: [suite] runs: '0' is not a whole number from 1 to "
+           "100000");
+  REFUSED ("[suite]\nruns=1000000\n", TRUE,
+           "t.suite:2: [suite] runs: '1000000' is not a whole number from 1 "
+           "to 100000");
+  REFUSED ("[suite]\nwarmups=1001\n", TRUE,
+           "t.suite:2: [suite] warmups: '1001' is not a whole number from 0 "
+           "to 1000");
+
+  static const char edges[] = "[suite]\nruns=100000\nwarmups=1000\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, edges, sizeof edges - 1, "t.suite", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (suite->runs, ==, 100000);
+  g_assert_cmpuint (suite->warmups, ==, 1000);
+  g_assert_true (suite->has_warmups);
+}
+
+static void
+assert_file_refused (const char *path, const char *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite
+      = cb_suite_load_file (registry, path, FALSE, &error);
+  g_assert_null (suite);
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_autofree char *message = g_strdup_printf ("%s: %s", path, expected);
+  g_assert_cmpstr (error->message, ==, message);
+}
+
+/* Suites are regular files: /dev/zero as a suite grew to gigabytes, and a
+ * FIFO without a writer blocked for ever.  Both are refused at once, with
+ * one line, and so is a directory; a file over the size cap is refused
+ * before it is read. */
+static void
+test_special_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("concbench-suite-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.suite", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.suite", NULL);
+  g_assert_nonnull (dir);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  FILE *fp = g_fopen (big, "w");
+  g_assert_nonnull (fp);
+  for (guint i = 0; i <= CB_SUITE_FILE_MAX / 8; i++)
+    fputs ("#######\n", fp);
+  g_assert_cmpint (fclose (fp), ==, 0);
+
+  assert_file_refused ("/dev/zero", "suite file is not a regular file");
+  assert_file_refused (fifo, "suite file is not a regular file");
+  assert_file_refused (dir, "suite file is not a regular file");
+  assert_file_refused (big, "suite file is larger than 1048576 bytes");
+
+  const char *args[] = { "--suite", fifo, NULL };
+  g_autoptr (TestExec) exec = test_execv (args);
+  test_assert_usage_error (exec, "fifo.suite: suite file is not a regular file");
+  g_clear_pointer (&exec, test_exec_free);
+  exec = test_exec ("--suite", "/nonexistent/x.suite", NULL);
+  test_assert_usage_error (exec, "cannot read suite: Failed to open file");
+
+  g_assert_cmpint (g_unlink (fifo), ==, 0);
+  g_assert_cmpint (g_unlink (big), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -125,6 +206,8 @@ main (int argc, char **argv)
   g_test_add_func ("/suite-file/duplicate-rows", test_duplicate_rows);
   g_test_add_func ("/suite-file/empty-template-field",
                    test_empty_template_field);
+  g_test_add_func ("/suite-file/suite-group-rules", test_suite_group_rules);
+  g_test_add_func ("/suite-file/special-files", test_special_files);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;

@@ -3,9 +3,9 @@
  * tests can prove the core catches it and names the items. */
 #include <concbench/plugin.h>
 
-enum { MODE_SKIP, MODE_TWICE, MODE_WRONG_DIGEST };
+enum { MODE_SKIP, MODE_TWICE, MODE_WRONG_DIGEST, MODE_OUT_OF_RANGE };
 static const char *const mode_choices[]
-    = { "skip", "twice", "wrong-digest", NULL };
+    = { "skip", "twice", "wrong-digest", "out-of-range", NULL };
 
 static const CbParamSpec misbehave_params[] = {
   { "mode", "how to break the contract", "skip", CB_PARAM_ENUM, 0, 0,
@@ -29,6 +29,8 @@ misbehave_execute (const CbJob *job, GError **error)
       job->complete (job, i, digest);
       if (mode == MODE_TWICE && i == 0)
         job->complete (job, i, digest);
+      if (mode == MODE_OUT_OF_RANGE && i == 0)
+        job->complete (job, job->n_items, digest);
     }
   return TRUE;
 }
@@ -41,7 +43,7 @@ misbehave_slots (const CbParams *params, guint n_items, gboolean can_async)
 
 static const CbStrategyClass misbehave_strategy = {
   .name = "misbehave",
-  .summary = "test strategy that skips, repeats or misreports an item",
+  .summary = "test strategy that skips, repeats, misreports or invents an item",
   .params = misbehave_params,
   .execute = misbehave_execute,
   .slots = misbehave_slots,

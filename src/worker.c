@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The worker process: the CbJob a strategy is handed, the resource-limit
+ * checks, and the run itself, recorded in the shared result area. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
+
+#include "proctree.h"
+#include "runner.h"
+#include "shared-area.h"
+
+typedef struct {
+  Shared *shared;
+  const CbWorkloadClass *klass;
+  gpointer workload;
+} WorkerState;
+
+static ItemRecord *
+record_of (const CbJob *job, guint item)
+{
+  WorkerState *state = job->core;
+  return &state->shared->items[item];
+}
+
+static gboolean
+job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
+{
+  WorkerState *state = job->core;
+  ItemRecord *rec;
+  gboolean ok;
+
+  if (item >= job->n_items)
+    {
+      g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+                   "strategy asked for item %u of %u", item, job->n_items);
+      return FALSE;
+    }
+  rec = record_of (job, item);
+  rec->t_run_start = shared_now_ns ();
+  ok = state->klass->run (state->workload, item, digest, error);
+  rec->t_run_end = shared_now_ns ();
+  g_atomic_int_inc (&rec->runs);
+  if (ok)
+    rec->run_digest = *digest;
+  else
+    g_prefix_error (error, "item %u: ", item);
+  return ok;
+}
+
+typedef struct {
+  const CbJob *job;
+  guint item;
+  CbItemDone done;
+  gpointer user_data;
+} AsyncCall;
+
+static void
+job_async_done (guint item, guint64 digest, const GError *error,
+                gpointer user_data)
+{
+  AsyncCall *call = user_data;
+  ItemRecord *rec = record_of (call->job, call->item);
+  rec->t_run_end = shared_now_ns ();
+  g_atomic_int_inc (&rec->runs);
+  if (error == NULL)
+    rec->run_digest = digest;
+  call->done (call->item, digest, error, call->user_data);
+  g_free (call);
+}
+
+static void
+job_run_item_async (const CbJob *job, guint item, GMainContext *ctx,
+                    CbItemDone done, gpointer user_data)
+{
+  WorkerState *state = job->core;
+  AsyncCall *call = g_new0 (AsyncCall, 1);
+
+  if (item >= job->n_items)
+    {
+      g_autoptr (GError) error = g_error_new (
+          CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+          "strategy asked for item %u of %u", item, job->n_items);
+      g_free (call);
+      done (item, 0, error, user_data);
+      return;
+    }
+  call->job = job;
+  call->item = item;
+  call->done = done;
+  call->user_data = user_data;
+  record_of (job, item)->t_run_start = shared_now_ns ();
+  state->klass->run_async (state->workload, item, ctx, job_async_done, call);
+}
+
+static void
+job_complete (const CbJob *job, guint item, guint64 digest)
+{
+  WorkerState *state = job->core;
+  ItemRecord *rec;
+  if (item >= job->n_items)
+    {
+      /* A contract violation, named by the check: complete() may be called
+       * from any thread, so each call takes its own slot. */
+      gint slot = g_atomic_int_add (&state->shared->n_out_of_range, 1);
+      if (slot >= 0 && slot < OUT_OF_RANGE_MAX)
+        state->shared->out_of_range[slot] = item;
+      return;
+    }
+  rec = record_of (job, item);
+  rec->t_complete = shared_now_ns ();
+  rec->digest = digest;
+  g_atomic_int_inc (&rec->completions);
+}
+
+static void
+copy_error (Shared *shared, const GError *error)
+{
+  g_strlcpy (shared->error, error ? error->message : "unknown error",
+             ERROR_MAX);
+}
+
+static Shared *
+worker_map (int fd, guint n_items, GError **error)
+{
+  gsize size = sizeof (Shared) + (gsize) n_items * sizeof (ItemRecord);
+  if (ftruncate (fd, size) != 0)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "cannot size the result area: %s", g_strerror (errno));
+      return NULL;
+    }
+  Shared *shared = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (shared == MAP_FAILED)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "cannot map the result area: %s", g_strerror (errno));
+      return NULL;
+    }
+  shared->magic = SHARED_MAGIC;
+  shared->n_items = n_items;
+  return shared;
+}
+
+/* Writes a failure that happened before the result area existed. */
+static void
+worker_fail_early (int fd, const GError *error)
+{
+  g_autoptr (GError) local = NULL;
+  Shared *shared = worker_map (fd, 0, &local);
+  if (shared != NULL)
+    copy_error (shared, error);
+}
+
+static guint
+count_open_fds (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+  if (dir == NULL)
+    return 0;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Refuses a run the resource limits cannot allow, with the limit's name,
+ * rather than let it die half-way with whatever the first failing call
+ * says. */
+static gboolean
+check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
+              GError **error)
+{
+  CbResources need = { 0 };
+  struct rlimit lim;
+
+  if (st->resources == NULL)
+    return TRUE;
+  st->resources (params, n, &need);
+  /* RLIMIT_NPROC does not bind root (CAP_SYS_RESOURCE). */
+  if (geteuid () != 0 && getrlimit (RLIMIT_NPROC, &lim) == 0
+      && lim.rlim_cur != RLIM_INFINITY
+      && need.threads + need.processes > lim.rlim_cur)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "needs %" G_GUINT64_FORMAT " threads and processes but "
+                   "RLIMIT_NPROC (ulimit -u) is %llu",
+                   need.threads + need.processes,
+                   (unsigned long long) lim.rlim_cur);
+      return FALSE;
+    }
+  if (need.fds > 0 && getrlimit (RLIMIT_NOFILE, &lim) == 0
+      && lim.rlim_cur != RLIM_INFINITY)
+    {
+      guint64 open_now = count_open_fds ();
+      if (open_now + need.fds > lim.rlim_cur)
+        {
+          g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                       "needs %" G_GUINT64_FORMAT " more file descriptors "
+                       "but RLIMIT_NOFILE (ulimit -n) is %llu with %"
+                       G_GUINT64_FORMAT " open",
+                       need.fds, (unsigned long long) lim.rlim_cur, open_now);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* CPU seconds of this process's threads plus its reaped children. */
+static void
+cpu_now (double *user, double *sys)
+{
+  struct rusage self, children;
+  getrusage (RUSAGE_SELF, &self);
+  getrusage (RUSAGE_CHILDREN, &children);
+  *user = shared_timeval_seconds (self.ru_utime)
+          + shared_timeval_seconds (children.ru_utime);
+  *sys = shared_timeval_seconds (self.ru_stime)
+         + shared_timeval_seconds (children.ru_stime);
+}
+
+static int
+worker_main (const CbBenchmark *bench, guint64 seed, int fd)
+{
+  const CbWorkloadClass *wk = bench->workload->desc->workload;
+  const CbStrategyClass *st = bench->strategy->desc->strategy;
+  CbParams wparams = cb_param_set_view (bench->workload_params);
+  CbParams sparams = cb_param_set_view (bench->strategy_params);
+  g_autoptr (GError) error = NULL;
+  WorkerState state = { NULL, wk, NULL };
+  CbJob job = { 0 };
+
+  state.workload = wk->create (&wparams, seed, &error);
+  if (state.workload == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (CB_PLUGIN_ERROR, 0,
+                                     "workload create failed");
+      g_prefix_error (&error, "workload %s: ", wk->name);
+      worker_fail_early (fd, error);
+      return 1;
+    }
+  guint n = wk->n_items (state.workload);
+  state.shared = worker_map (fd, n, &error);
+  if (state.shared == NULL)
+    return 1;
+
+  job.n_items = n;
+  job.params = &sparams;
+  job.run_item = job_run_item;
+  job.can_run_async = wk->run_async != NULL;
+  job.run_item_async = job_run_item_async;
+  job.complete = job_complete;
+  job.core = &state;
+
+  state.shared->slots = st->slots (&sparams, n, job.can_run_async);
+  state.shared->chunk = st->chunk ? st->chunk (&sparams) : 1;
+  state.shared->can_async = job.can_run_async;
+  state.shared->latency_bound = wk->item_wait != NULL;
+  for (guint i = 0; i < n && wk->item_wait; i++)
+    state.shared->items[i].wait = wk->item_wait (state.workload, i);
+
+  gboolean ok = check_limits (st, &sparams, n, &error);
+  double user0, sys0, user1, sys1;
+  cpu_now (&user0, &sys0);
+  state.shared->t_start = shared_now_ns ();
+  ok = ok && st->execute (&job, &error);
+  state.shared->t_end = shared_now_ns ();
+  cpu_now (&user1, &sys1);
+  state.shared->cpu_user = user1 - user0;
+  state.shared->cpu_sys = sys1 - sys0;
+  state.shared->finished = 1;
+  state.shared->worker_hwm = cb_proc_self_hwm ();
+  if (!ok)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (CB_PLUGIN_ERROR, 0,
+                                     "execute failed without a message");
+      g_prefix_error (&error, "strategy %s: ", st->name);
+      copy_error (state.shared, error);
+    }
+  state.shared->ok = ok;
+  wk->destroy (state.workload);
+  return ok ? 0 : 1;
+}
+
+/* Closes descriptors first to last, both included. */
+static void
+close_fd_range (unsigned first, unsigned last)
+{
+  long open_max;
+#ifdef HAVE_CLOSE_RANGE
+  if (close_range (first, last, 0) == 0)
+    return;
+#endif
+  /* No close_range (C library, or a kernel before 5.9): descriptors are
+   * numbered below the limit on them. */
+  open_max = sysconf (_SC_OPEN_MAX);
+  if (open_max < 0)
+    open_max = 1024;
+  for (unsigned fd = first; fd <= last && fd < (unsigned long) open_max; fd++)
+    close ((int) fd);
+}
+
+/* Keeps stdin, stdout, stderr and the result area only.  A descriptor the
+ * runner had open, its own or inherited from whoever started concbench,
+ * would count against the limits a strategy is checked against and keep
+ * someone else's pipe or socket open for as long as the benchmark runs. */
+static void
+close_inherited_fds (int keep)
+{
+  if (keep > 3)
+    close_fd_range (3, (unsigned) keep - 1);
+  close_fd_range (MAX (keep + 1, 3), ~0u);
+}
+
+void
+cb_worker_start (const CbBenchmark *bench, guint64 seed, int fd, pid_t runner)
+{
+  /* Our own group, so the whole tree can be signalled at once and so a ^C
+   * at the terminal reaches the runner only. */
+  setpgid (0, 0);
+  signal (SIGINT, SIG_DFL);
+  signal (SIGTERM, SIG_DFL);
+  signal (SIGPIPE, SIG_DFL);
+#if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_PDEATHSIG)
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != runner)
+    _exit (1);
+#endif
+  close_inherited_fds (fd);
+  /* Never exit(): atexit handlers and stdio buffers belong to the runner. */
+  _exit (worker_main (bench, seed, fd));
+}
