@@ -330,13 +330,68 @@ judge_run (CbRunner *runner, const CbBenchmark *bench, const WaitResult *res,
                                   shared, error);
 }
 
+/* Puts a just-forked worker where it must run before it runs anything:
+ * the hook for per-worker cgroups and limits. */
+static gboolean
+place_worker (CbRunner *runner, pid_t pid, GError **error)
+{
+  return TRUE;
+}
+
+/* Forks the worker, places it, then lets it go.  Returns its pid, or -1
+ * with error set (no process left behind). */
+static pid_t
+start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
+              GError **error)
+{
+  int go[2];
+  if (pipe2 (go, O_CLOEXEC) < 0)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "cannot create worker process: %s", g_strerror (errno));
+      return -1;
+    }
+  CbWorkerLaunch launch = { .result_fd = fd, .go_fd = go[0],
+                            .runner = getpid () };
+  /* Anything buffered would otherwise be written twice, once per process. */
+  fflush (stdout);
+  fflush (stderr);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      close (go[1]);
+      cb_worker_start (bench, runner->options.seed, &launch);
+    }
+  int saved = errno;
+  close (go[0]);
+  if (pid < 0)
+    {
+      close (go[1]);
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "cannot create worker process: %s", g_strerror (saved));
+      return -1;
+    }
+  setpgid (pid, pid); /* also here, so the group exists before we signal it */
+  if (!place_worker (runner, pid, error))
+    {
+      close (go[1]); /* EOF: the worker exits without running anything */
+      kill_group (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      return -1;
+    }
+  char byte = 'g';
+  while (write (go[1], &byte, 1) < 0 && errno == EINTR)
+    ;
+  close (go[1]);
+  return pid;
+}
+
 gboolean
 cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
                CbRunSample *sample, GError **error)
 {
   WaitResult res = { 0 };
   gsize size = 0;
-  pid_t self = getpid ();
   int fd = create_result_fd (error);
 
   memset (sample, 0, sizeof *sample);
@@ -351,22 +406,12 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
       return FALSE;
     }
 
-  /* Anything buffered would otherwise be written twice, once per process. */
-  fflush (stdout);
-  fflush (stderr);
-  pid_t pid = fork ();
+  pid_t pid = start_worker (runner, bench, fd, error);
   if (pid < 0)
     {
-      int saved = errno;
       close (fd);
-      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
-                   "cannot create worker process: %s", g_strerror (saved));
       return FALSE;
     }
-  if (pid == 0)
-    cb_worker_start (bench, runner->options.seed, fd, self);
-
-  setpgid (pid, pid); /* also here, so the group exists before we signal it */
   current_worker = pid;
   supervise (runner, pid, &res);
   current_worker = 0;

@@ -324,9 +324,25 @@ close_inherited_fds (int keep)
   close_fd_range (MAX (keep + 1, 3), ~0u);
 }
 
-void
-cb_worker_start (const CbBenchmark *bench, guint64 seed, int fd, pid_t runner)
+/* Blocks until the runner says the worker is placed. */
+static gboolean
+wait_for_go (int go_fd)
 {
+  char byte;
+  ssize_t n;
+  do
+    n = read (go_fd, &byte, 1);
+  while (n < 0 && errno == EINTR);
+  close (go_fd);
+  return n == 1;
+}
+
+void
+cb_worker_start (const CbBenchmark *bench, guint64 seed,
+                 const CbWorkerLaunch *launch)
+{
+  int fd = launch->result_fd;
+
   /* Our own group, so the whole tree can be signalled at once and so a ^C
    * at the terminal reaches the runner only. */
   setpgid (0, 0);
@@ -335,9 +351,11 @@ cb_worker_start (const CbBenchmark *bench, guint64 seed, int fd, pid_t runner)
   signal (SIGPIPE, SIG_DFL);
 #if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_PDEATHSIG)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != runner)
+  if (getppid () != launch->runner)
     _exit (1);
 #endif
+  if (!wait_for_go (launch->go_fd))
+    _exit (1);
   close_inherited_fds (fd);
   /* Never exit(): atexit handlers and stdio buffers belong to the runner. */
   _exit (worker_main (bench, seed, fd));
