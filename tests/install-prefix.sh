@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A --prefix install stays inside its prefix.  Configures a distributed copy
 # (make distdir) with --prefix=TMP/x, installs its data files (the bash
-# completion, man pages, suites, SDK header, .pc and example; the programs
-# add nothing to the question and would take a full build) and checks that
-# the completion lands in TMP/x/share/bash-completion/completions, nothing
-# lands outside the prefix and "make uninstall" leaves nothing behind.
+# completion, man pages, suites, SDK header and its COPYING.MIT, .pc and
+# example; the programs add nothing to the question and would take a full
+# build) and checks that the completion lands in
+# TMP/x/share/bash-completion/completions, nothing lands outside the prefix
+# and "make uninstall" leaves nothing behind.
 # A stand-in bash-completion.pc names a "system" directory under TMP, so the
 # check holds whether or not bash-completion is installed, and a regression
 # writes into TMP, never into /usr.  Finally --with-bash-completion-dir=DIR
@@ -67,6 +68,9 @@ $(files_under "$prefix")"
 [ ! -e "$system" ] || fail "installed into bash-completion.pc's directory:
 $(files_under "$system")"
 echo "ok: the completion is installed as $prefix/$completion"
+[ -f "$prefix/share/doc/concbench/COPYING.MIT" ] ||
+  fail "the SDK's MIT licence text is not in $prefix/share/doc/concbench"
+echo "ok: the SDK's licence text is installed as share/doc/concbench/COPYING.MIT"
 
 # automake's uninstall rule for programs cds into the bindir that a full
 # install would have made.
