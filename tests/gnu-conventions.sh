@@ -88,7 +88,7 @@ for record in \
   "$src/COPYING.MIT:Copyright (C) $years The concbench authors" \
   "$src/debian/copyright:Copyright: $years The concbench authors"; do
   file=${record%%:*} text=${record#*:}
-  if grep -qF -- "$text" "$file"; then
+  if grep -qsF -- "$text" "$file"; then
     echo "ok: ${file#"$src"/} has: $text"
   else
     fail "${file#"$src"/} lacks: $text"

@@ -114,13 +114,16 @@ done
   [ -f "$src/m4/libtool.m4" ] ||
   fail "build-aux/ and m4/ lack config.guess, install-sh or libtool.m4: run autogen.sh"
 
-# concbench's own files: every one that names its licence by SPDX.
+# concbench's own files: every one that names its licence by SPDX (an
+# in-tree build adds objects and logs, and a Debian build its staging trees
+# below debian/, none of them sources).
 own=0
 for f in $(find "$src/src" "$src/plugins" "$src/include" "$src/doc" \
-  "$src/completion" "$src/tests" -type f -print) \
+  "$src/completion" "$src/tests" -type f ! -name '*.log' ! -name '*.trs' \
+  -print) \
   $(find "$src/debian" -maxdepth 2 -type f -print) \
   "$src/configure.ac" "$src/Makefile.am" "$src/autogen.sh"; do
-  head -n 3 "$f" | grep -q 'SPDX-License-Identifier' || continue
+  head -n 3 "$f" | grep -Iq 'SPDX-License-Identifier' || continue
   check "$f"
   own=$((own + 1))
 done
