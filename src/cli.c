@@ -253,11 +253,23 @@ build_context (CbOptions *o, GOptionEntry **entries_out)
       ctx, "Runs each benchmark (a workload under a concurrency strategy) in "
            "fresh worker processes and reports\ntime, spread, memory, CPU "
            "use and efficiency.  With no arguments, runs the default suite.");
+  /* The GNU coding standards end --help with where to report bugs and
+   * the home page. */
   g_option_context_set_description (
       ctx, "Exit status: 0 all rows succeeded, 1 a row or output failed, "
            "2 usage error,\n130/143 interrupted by SIGINT/SIGTERM.\n"
-           "Environment: CONCBENCH_PLUGIN_PATH (colon-separated plugin "
-           "directories), NO_COLOR.\nSee concbench(1) and concbench-plugin(7).");
+           "Environment:\n"
+           "  CONCBENCH_PLUGIN_PATH         colon-separated plugin "
+           "directories searched\n"
+           "                                after --plugin-dir\n"
+           "  CONCBENCH_PLUGIN_SYSTEM_PATH  colon-separated list replacing "
+           "the installed\n"
+           "                                plugin directory (set but "
+           "empty: none)\n"
+           "  NO_COLOR                      never colour the table\n"
+           "See concbench(1) and concbench-plugin(7).\n\n"
+           "Report bugs to: <" PACKAGE_BUGREPORT ">\n"
+           PACKAGE_NAME " home page: <" PACKAGE_URL ">");
   g_option_context_add_main_entries (ctx, *entries_out, NULL);
   return ctx;
 }

@@ -288,8 +288,18 @@ main (int argc, char **argv)
     return fail_error (error);
   if (o->version)
     {
-      printf ("concbench %s (plugin ABI %d.%d)\n", PACKAGE_VERSION,
-              CB_PLUGIN_ABI_MAJOR, CB_PLUGIN_ABI_MINOR);
+      /* The GNU coding standards' --version: name and version, then
+       * copyright, licence and no-warranty lines. */
+      printf ("concbench %s (plugin ABI %d.%d)\n"
+              "Copyright (C) 2025-2026 The concbench authors.\n"
+              "License GPLv3+: GNU GPL version 3 or later "
+              "<https://gnu.org/licenses/gpl.html>.\n"
+              "The plugin SDK <concbench/plugin.h> is under the MIT "
+              "licence.\n"
+              "This is free software: you are free to change and "
+              "redistribute it.\n"
+              "There is NO WARRANTY, to the extent permitted by law.\n",
+              PACKAGE_VERSION, CB_PLUGIN_ABI_MAJOR, CB_PLUGIN_ABI_MINOR);
       return EXIT_OK;
     }
   if (argc > 1)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Copyright (C) 2025-2026 The concbench authors; licence text: COPYING.MIT */
 /* concbench plugin ABI.
  *
  * Header-only: a plugin includes <concbench/plugin.h>, links GLib and
