@@ -18,16 +18,16 @@
 /* One per item, written inside the timed region: kept to 32 bytes (it was
  * 56), because each page of records is a page fault and a cache miss the
  * measurement would otherwise include.  What can be derived is not stored:
- * the run's start and end become one duration, and the waits, the same for
- * every run, live apart from the records. */
+ * the run's start and end become one duration, the waits, the same for
+ * every run, live apart from the records, and the count of runs, which
+ * nothing read, is gone with its atomic increment. */
 typedef struct {
   guint64 digest;     /* as passed to complete() */
   guint64 run_digest; /* as the workload returned it */
   gint64 t_complete;  /* CLOCK_MONOTONIC ns */
   float service;      /* seconds inside the workload's run: 24 bits of
                        * mantissa, 0.1 ppm, ample for a duration */
-  guint16 completions; /* complete() calls, saturating at G_MAXUINT16 */
-  guint16 runs;        /* workload runs, saturating likewise */
+  gint completions;   /* complete() calls, counted atomically */
 } ItemRecord;
 G_STATIC_ASSERT (sizeof (ItemRecord) == 32);
 
@@ -64,18 +64,6 @@ static inline double *
 shared_waits (const Shared *shared)
 {
   return (double *) (shared->items + shared->n_items);
-}
-
-/* Counts one more, but never wraps: a wrapped count would make an item
- * completed 65537 times look completed once. */
-static inline void
-shared_count (guint16 *counter)
-{
-  guint16 old = __atomic_load_n (counter, __ATOMIC_RELAXED);
-  while (old != G_MAXUINT16
-         && !__atomic_compare_exchange_n (counter, &old, old + 1, TRUE,
-                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-    ;
 }
 
 /* Both sides stamp times with this clock, so they can be subtracted. */

@@ -51,7 +51,6 @@ job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
   gint64 t_run_start = shared_now_ns ();
   ok = state->klass->run (state->workload, item, digest, error);
   rec->service = (shared_now_ns () - t_run_start) / 1e9;
-  shared_count (&rec->runs);
   if (ok)
     rec->run_digest = *digest;
   else
@@ -74,7 +73,6 @@ job_async_done (guint item, guint64 digest, const GError *error,
   AsyncCall *call = user_data;
   ItemRecord *rec = record_of (call->job, call->item);
   rec->service = (shared_now_ns () - call->t_run_start) / 1e9;
-  shared_count (&rec->runs);
   if (error == NULL)
     rec->run_digest = digest;
   call->done (call->item, digest, error, call->user_data);
@@ -122,7 +120,7 @@ job_complete (const CbJob *job, guint item, guint64 digest)
   rec = record_of (job, item);
   rec->t_complete = shared_now_ns ();
   rec->digest = digest;
-  shared_count (&rec->completions);
+  g_atomic_int_inc (&rec->completions);
 }
 
 static void
