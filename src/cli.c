@@ -50,7 +50,10 @@ usage (GError **error, const char *fmt, ...)
   va_start (ap, fmt);
   g_autofree char *msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
+  /* The values quoted in it are the user's: one printable line. */
+  g_autofree char *printable = cb_text_printable (msg);
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       printable);
   return FALSE;
 }
 
@@ -293,7 +296,7 @@ cb_options_parse (int *argc, char ***argv, GError **error)
   g_hash_table_unref (state.seen);
   if (!ok)
     {
-      g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, local->message);
+      cb_set_usage_error (error, "%s", local->message);
       return NULL;
     }
   return g_steal_pointer (&o);

@@ -34,10 +34,13 @@ enum {
   EXIT_USAGE = 2,
 };
 
+/* Every message is one printable line, whatever values it quotes and
+ * whichever module wrote it. */
 static int
 fail (int status, const char *message)
 {
-  fprintf (stderr, "concbench: %s\n", message);
+  g_autofree char *printable = cb_text_printable (message);
+  fprintf (stderr, "concbench: %s\n", printable);
   return status;
 }
 

@@ -91,8 +91,8 @@ build_suite (const CbRegistry *registry, const CbOptions *o, GError **error)
     return NULL;
   if (suite->benchmarks->len == 0)
     {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "no benchmark matches --filter '%s'", o->filter);
+      cb_set_usage_error (error, "no benchmark matches --filter '%s'",
+                          o->filter);
       return NULL;
     }
   return g_steal_pointer (&suite);
