@@ -9,6 +9,11 @@
 
 #include "params.h"
 
+/* Before a benchmark's first run, nothing is known of its length. */
+#define TIMEOUT_UNKNOWN 600.0
+#define TIMEOUT_BASE 60.0
+#define TIMEOUT_FACTOR 10.0
+
 static gboolean
 check_plugins_found (const CbRegistry *registry, GError **error)
 {
@@ -184,4 +189,26 @@ gboolean
 cb_plan_row_is_added (const CbPlan *plan, guint i)
 {
   return i >= plan->n_requested && i < plan->suite->benchmarks->len;
+}
+
+/* Generous: a run may take many times its sequential estimate on a loaded
+ * machine, but a hung plugin must not hold the suite for ever. */
+double
+cb_plan_run_timeout (const CbPlan *plan, const CbBenchInfo *info,
+                     double longest_run)
+{
+  if (plan->settings.run.timeout > 0)
+    return plan->settings.run.timeout;
+  if (info->latency_bound && info->item_waits != NULL)
+    {
+      double total = 0;
+      for (guint i = 0; i < info->n_items; i++)
+        total += info->item_waits[i];
+      return TIMEOUT_BASE + TIMEOUT_FACTOR * total;
+    }
+  if (longest_run > 0)
+    /* The slowest CPU-bound strategy is about sequential: n_cpus x. */
+    return TIMEOUT_BASE
+           + TIMEOUT_FACTOR * longest_run * g_get_num_processors ();
+  return TIMEOUT_UNKNOWN;
 }

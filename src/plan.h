@@ -42,6 +42,13 @@ CbPlan *cb_plan_new (const CbRegistry *registry, const CbOptions *options,
                      GError **error);
 void cb_plan_free (CbPlan *plan);
 
+/* Seconds one run of a benchmark may take: --timeout when given, else
+ * generous over what is known of the benchmark (info, from its first run):
+ * the sum of its waits when latency-bound, else longest_run, the longest
+ * run so far (0: none yet), or before either is known a fixed allowance. */
+double cb_plan_run_timeout (const CbPlan *plan, const CbBenchInfo *info,
+                            double longest_run);
+
 /* Whether row i of the plan's suite is a baseline added for efficiency. */
 gboolean cb_plan_row_is_added (const CbPlan *plan, guint i);
 

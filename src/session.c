@@ -14,12 +14,9 @@
 #define AUTO_TARGET 0.02
 #define AUTO_MIN_RUNS 3
 #define AUTO_MAX_RUNS 1000
-/* Before a benchmark's first run, nothing is known of its length. */
-#define TIMEOUT_UNKNOWN 600.0
-#define TIMEOUT_BASE 60.0
-#define TIMEOUT_FACTOR 10.0
 
 typedef struct {
+  const CbPlan *plan;
   const CbPlanSettings *settings;
   gboolean progress; /* a status line on stderr */
 } Session;
@@ -49,27 +46,6 @@ progress_end (const Session *session)
     fprintf (stderr, "\r\033[K");
 }
 
-/* Generous: a run may take many times its sequential estimate on a loaded
- * machine, but a hung plugin must not hold the suite for ever. */
-static double
-timeout_for (const Session *session, CbResult *result)
-{
-  if (session->settings->run.timeout > 0)
-    return session->settings->run.timeout;
-  if (result->info.latency_bound && result->info.item_waits != NULL)
-    {
-      double total = 0;
-      for (guint i = 0; i < result->info.n_items; i++)
-        total += result->info.item_waits[i];
-      return TIMEOUT_BASE + TIMEOUT_FACTOR * total;
-    }
-  if (result->samples->len > 0)
-    /* The slowest CPU-bound strategy is about sequential: n_cpus x. */
-    return TIMEOUT_BASE + TIMEOUT_FACTOR * cb_result_wall_stats (result)->max
-                              * g_get_num_processors ();
-  return TIMEOUT_UNKNOWN;
-}
-
 /* One run; a failure marks the row done.  Returns FALSE on interrupt. */
 static gboolean
 run_once (CbRunner *runner, RowState *row, gboolean measured,
@@ -79,7 +55,9 @@ run_once (CbRunner *runner, RowState *row, gboolean measured,
   CbRunSample sample;
   g_autoptr (GError) error = NULL;
 
-  cb_runner_set_timeout (runner, timeout_for (session, result));
+  cb_runner_set_timeout (
+      runner, cb_plan_run_timeout (session->plan, &result->info,
+                                   cb_result_wall_stats (result)->max));
   if (!cb_runner_run (runner, result->bench, &result->info, &sample, &error))
     {
       if (g_error_matches (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED))
@@ -217,7 +195,7 @@ baseline_wanted (GPtrArray *results, const CbBenchmark *baseline)
 GPtrArray *
 cb_session_run (CbRunner *runner, const CbPlan *plan, gboolean progress)
 {
-  const Session session = { &plan->settings, progress };
+  const Session session = { plan, &plan->settings, progress };
   const CbBenchmark *const *rows
       = (const CbBenchmark *const *) plan->suite->benchmarks->pdata;
   GPtrArray *results
