@@ -232,7 +232,7 @@ option_entries (CbOptions *o)
             "N"),
     SINGLE ("timeout", 0,
             "Kill a run after SECONDS [default: 60 + 10 x the benchmark's "
-            "sequential estimate, or 600 before it is known]",
+            "sequential estimate, or 60 before it is known]",
             "SECONDS"),
     SINGLE ("memory-interval", 0,
             "Sample the process tree's memory every MS milliseconds; 0 turns "

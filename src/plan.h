@@ -45,7 +45,7 @@ void cb_plan_free (CbPlan *plan);
 /* Seconds one run of a benchmark may take: --timeout when given, else
  * generous over what is known of the benchmark (info, from its first run):
  * the sum of its waits when latency-bound, else longest_run, the longest
- * run so far (0: none yet), or before either is known a fixed allowance. */
+ * run so far (0: none yet), or before either is known 60 s. */
 double cb_plan_run_timeout (const CbPlan *plan, const CbBenchInfo *info,
                             double longest_run);
 

@@ -25,6 +25,10 @@ typedef struct {
   CbResult *result;
   gboolean done;
   double spent; /* seconds of measured runs, for --max-time */
+  /* The longest run so far, warm-ups included: the next run's timeout is
+   * derived from it, so that after a warm-up the first measured run no
+   * longer gets only the allowance for an unknown one. */
+  double longest;
 } RowState;
 
 static void
@@ -55,9 +59,9 @@ run_once (CbRunner *runner, RowState *row, gboolean measured,
   CbRunSample sample;
   g_autoptr (GError) error = NULL;
 
-  cb_runner_set_timeout (
-      runner, cb_plan_run_timeout (session->plan, &result->info,
-                                   cb_result_wall_stats (result)->max));
+  cb_runner_set_timeout (runner, cb_plan_run_timeout (session->plan,
+                                                      &result->info,
+                                                      row->longest));
   if (!cb_runner_run (runner, result->bench, &result->info, &sample, &error))
     {
       if (g_error_matches (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED))
@@ -74,6 +78,7 @@ run_once (CbRunner *runner, RowState *row, gboolean measured,
       row->done = TRUE;
       return TRUE;
     }
+  row->longest = MAX (row->longest, sample.wall);
   if (!measured)
     {
       result->warmups_done++;

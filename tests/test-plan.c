@@ -206,6 +206,32 @@ test_baseline_by_flag (void)
   g_assert_cmpuint (present->n_requested, ==, 2);
 }
 
+/* Without --timeout a run gets 60 s plus ten times what is known of it; a
+ * first run, of which nothing is known, 60 s (not 600: a plugin that hangs
+ * at once must not hold the suite for ten minutes). */
+static void
+test_run_timeout (void)
+{
+  const char *none[] = { "-w", "sieve", "-s", "sequential", NULL };
+  const char *given[] = { "-w", "sieve", "-s", "sequential", "--timeout",
+                          "4", NULL };
+  g_autoptr (CbPlan) plan = plan_ok (bundled, none);
+  g_autoptr (CbPlan) fixed = plan_ok (bundled, given);
+  CbBenchInfo unknown = { 0 };
+  double waits[] = { 1.0, 2.0 };
+  CbBenchInfo latency = { .n_items = 2, .latency_bound = TRUE,
+                          .item_waits = waits };
+  CbBenchInfo cpu = { .n_items = 2 };
+
+  g_assert_cmpfloat (cb_plan_run_timeout (plan, &unknown, 0), ==, 60);
+  g_assert_cmpfloat (cb_plan_run_timeout (plan, &latency, 0), ==, 90);
+  g_assert_cmpfloat (cb_plan_run_timeout (plan, &latency, 5), ==, 90);
+  g_assert_cmpfloat (cb_plan_run_timeout (plan, &cpu, 2), ==,
+                     60 + 20.0 * g_get_num_processors ());
+  g_assert_cmpfloat (cb_plan_run_timeout (fixed, &unknown, 0), ==, 4);
+  g_assert_cmpfloat (cb_plan_run_timeout (fixed, &cpu, 100), ==, 4);
+}
+
 static void
 test_refusals (void)
 {
@@ -240,6 +266,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/no-baseline-when-present",
                    test_no_baseline_when_present);
   g_test_add_func ("/plan/baseline-by-flag", test_baseline_by_flag);
+  g_test_add_func ("/plan/run-timeout", test_run_timeout);
   g_test_add_func ("/plan/refusals", test_refusals);
   int status = g_test_run ();
   cb_registry_free (bundled);
