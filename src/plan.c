@@ -81,6 +81,47 @@ load_requested (const CbRegistry *registry, const CbOptions *o,
   return build_adhoc (registry, o, preset, error);
 }
 
+/* Item counts at which a strategy's slots are compared with and without an
+ * asynchronous form: any count above 1 shows a difference. */
+static const guint probe_items[] = { 2, 64 };
+
+/* Whether b's strategy would run items differently if its workload had an
+ * asynchronous form, which it has not: its slots (items in flight) depend
+ * on having one.  slots() is, by the ABI, a pure function of the
+ * parameters, which makes it the one plugin call safe outside a worker. */
+static gboolean
+runs_blocking_unasked (const CbBenchmark *b)
+{
+  const CbStrategyClass *st = b->strategy->desc->strategy;
+  if (b->workload->desc->workload->run_async != NULL)
+    return FALSE;
+  CbParams params = cb_param_set_view (b->strategy_params);
+  for (guint i = 0; i < G_N_ELEMENTS (probe_items); i++)
+    if (st->slots (&params, probe_items[i], TRUE)
+        != st->slots (&params, probe_items[i], FALSE))
+      return TRUE;
+  return FALSE;
+}
+
+/* A row asked to run asynchronously (gmainloop mode=async) on a workload
+ * without an asynchronous form runs blocking; its name says so, rather
+ * than a label it did not run under. */
+static void
+label_blocking_rows (CbSuite *suite)
+{
+  for (guint i = 0; i < suite->benchmarks->len; i++)
+    {
+      CbBenchmark *b = suite->benchmarks->pdata[i];
+      if (!runs_blocking_unasked (b))
+        continue;
+      char *labelled
+          = g_strdup_printf ("%s (blocking: %s has no asynchronous form)",
+                             b->name, b->workload->desc->workload->name);
+      g_free (b->name);
+      b->name = labelled;
+    }
+}
+
 static CbSuite *
 build_suite (const CbRegistry *registry, const CbOptions *o, GError **error)
 {
@@ -94,6 +135,7 @@ build_suite (const CbRegistry *registry, const CbOptions *o, GError **error)
       && !cb_suite_override_params (suite, (const char *const *) o->params,
                                     error))
     return NULL;
+  label_blocking_rows (suite);
   if (o->filter != NULL && !cb_suite_filter (suite, o->filter, error))
     return NULL;
   if (suite->benchmarks->len == 0)

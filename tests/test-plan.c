@@ -206,6 +206,40 @@ test_baseline_by_flag (void)
   g_assert_cmpuint (present->n_requested, ==, 2);
 }
 
+/* gmainloop mode=async on sieve, which has no asynchronous form, runs its
+ * items blocking: the row's name says so.  A strategy whose concurrency does
+ * not depend on the asynchronous form, or a workload that has one, keeps
+ * its name. */
+static void
+test_blocking_label (void)
+{
+  const char *args[] = { "-w", "sieve", "-w", "api", "-s", "gmainloop",
+                         "-s", "gthreadpool", "-p", "gmainloop.mode=async,blocking",
+                         "-p", "items=2", NULL };
+  g_autoptr (CbPlan) plan = plan_ok (bundled, args);
+  guint labelled = 0;
+  for (guint i = 0; i < plan->n_requested; i++)
+    {
+      const CbBenchmark *b = row (plan, i);
+      g_autofree char *sp = cb_param_set_describe (b->strategy_params);
+      gboolean blocking_async
+          = strcmp (b->workload->desc->name, "sieve") == 0
+            && strcmp (sp, "mode=async") == 0;
+      gboolean has_label = g_str_has_suffix (
+          b->name, " (blocking: sieve has no asynchronous form)");
+      g_test_message ("%s", b->name);
+      g_assert_cmpint (has_label, ==, blocking_async);
+      labelled += has_label;
+    }
+  g_assert_cmpuint (labelled, ==, 1);
+
+  /* --filter sees the label, as --list-benchmarks shows it. */
+  const char *filtered[] = { "-w", "sieve", "-s", "gmainloop", "--filter",
+                             "blocking: sieve", NULL };
+  g_autoptr (CbPlan) only = plan_ok (bundled, filtered);
+  g_assert_cmpuint (only->n_requested, ==, 1);
+}
+
 /* Without --timeout a run gets 60 s plus ten times what is known of it; a
  * first run, of which nothing is known, 60 s (not 600: a plugin that hangs
  * at once must not hold the suite for ten minutes). */
@@ -267,6 +301,7 @@ main (int argc, char **argv)
                    test_no_baseline_when_present);
   g_test_add_func ("/plan/baseline-by-flag", test_baseline_by_flag);
   g_test_add_func ("/plan/run-timeout", test_run_timeout);
+  g_test_add_func ("/plan/blocking-label", test_blocking_label);
   g_test_add_func ("/plan/refusals", test_refusals);
   int status = g_test_run ();
   cb_registry_free (bundled);
