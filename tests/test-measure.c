@@ -206,8 +206,7 @@ test_added_baseline (void)
 
   g_assert_cmpuint (results->len, ==, 2);
   const CbResult *pool = results->pdata[0], *base = results->pdata[1];
-  /* Whichever strategy is flagged first: serial, from the test plugins
-   * searched first, in this registry. */
+  /* Whichever strategy is flagged first (sequential, here). */
   const CbPlugin *flagged = cb_registry_find_baseline (registry);
   g_autofree char *name = g_strdup_printf (
       "sieve items=4 complexity=20000 / %s (baseline added for efficiency)",

@@ -176,15 +176,16 @@ test_no_baseline_when_present (void)
   g_assert_cmpuint (preset->n_requested, ==, 28);
 }
 
-/* Only the test plugins: no "sequential" anywhere, but serial declares
- * CB_STRATEGY_BASELINE and is used as the baseline. */
+/* Only the test plugins and serial: no "sequential" anywhere, but serial
+ * declares CB_STRATEGY_BASELINE and is used as the baseline. */
 static void
 test_baseline_by_flag (void)
 {
   if (test_skip_if_static ())
     return;
   g_autoptr (CbRegistry) registry = cb_registry_new ();
-  const char *dirs[] = { test_env ("CONCBENCH_TEST_PLUGINS"), NULL };
+  const char *dirs[] = { test_env ("CONCBENCH_TEST_PLUGINS"),
+                         test_env ("CONCBENCH_BASELINE_PLUGIN"), NULL };
   cb_registry_scan (registry, dirs);
   g_assert_null (cb_registry_find_strategy (registry, "sequential"));
   const CbPlugin *serial = cb_registry_find_strategy (registry, "serial");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test-only strategy: runs the items in order, like sequential, and declares
  * itself the baseline under another name; the core must find it by its
- * CB_STRATEGY_BASELINE flag, never by a name. */
+ * CB_STRATEGY_BASELINE flag, never by a name.  In a directory of its own:
+ * the tests that load tests/plugins expect the bundled baseline. */
 #include "../bad-plugins/common.h"
 
 static const CbStrategyClass serial_strategy = {
