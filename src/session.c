@@ -5,7 +5,6 @@
 
 #include "session.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
