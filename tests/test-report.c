@@ -47,7 +47,7 @@ static const CbWorkloadClass work_class = {
 };
 static const CbStrategyClass seq_class = {
   .name = "sequential", .summary = NULL, .params = NULL,
-  .execute = fake_execute, .slots = fake_slots,
+  .execute = fake_execute, .slots = fake_slots, .flags = CB_STRATEGY_BASELINE,
 };
 static const CbStrategyClass pool_class = {
   .name = "pool", .summary = "test pool", .params = strat_params,
