@@ -98,7 +98,10 @@ test_version (void)
   g_autoptr (TestExec) exec = test_exec ("--version", NULL);
   g_assert_cmpint (exec->status, ==, 0);
   g_assert_true (g_str_has_prefix (exec->out, "concbench " PACKAGE_VERSION));
-  g_assert_nonnull (strstr (exec->out, "plugin ABI 1.1"));
+  g_autofree char *abi = g_strdup_printf ("plugin ABI %d.%d", CB_PLUGIN_ABI_MAJOR,
+                                          CB_PLUGIN_ABI_MINOR);
+  g_assert_nonnull (strstr (exec->out, abi));
+  g_assert_cmpint (CB_PLUGIN_ABI_MINOR, ==, 2);
 }
 
 static void
