@@ -234,6 +234,45 @@ test_run (Fixture *f, gconstpointer data)
   assert_golden (name, text);
 }
 
+static void
+test_run_color (Fixture *f, gconstpointer data G_GNUC_UNUSED)
+{
+  f->report.color = TRUE;
+  g_autofree char *text = cb_report_render (&f->report, CB_FORMAT_TABLE);
+  assert_golden ("run-color.txt", text);
+}
+
+static char *
+without_cr (const char *text)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "\r", -1);
+  return g_strjoinv ("", parts);
+}
+
+/* The coloured compare table, through a pseudo-terminal made by script(1)
+ * (colour is only ever used on a terminal), which adds '\r's. */
+static void
+test_compare_color (void)
+{
+  g_autofree char *script = g_find_program_in_path ("script");
+  if (script == NULL)
+    {
+      g_test_skip ("script(1) is not installed");
+      return;
+    }
+  g_autoptr (TestExec) exec = test_exec_shell (
+      "cd \"$CONCBENCH_SRCDIR/tests/golden\" && env -u NO_COLOR TERM=xterm "
+      "script -qec '\"$CONCBENCH\" compare compare-old.json "
+      "compare-new.json' /dev/null");
+  if (exec->status != 0)
+    {
+      g_test_skip ("script(1) cannot make a pseudo-terminal here");
+      return;
+    }
+  g_autofree char *text = without_cr (exec->out);
+  assert_golden ("compare-color.txt", text);
+}
+
 /* The compare subcommand on the two checked-in results files, run where
  * they are so the output names them without a build-specific path.  The
  * compare JSON names the tool's version: that one string is fixed here. */
@@ -271,6 +310,9 @@ main (int argc, char **argv)
       g_test_add (path, Fixture, run_files[i], fixture_setup, test_run,
                   fixture_teardown);
     }
+  g_test_add ("/golden/run-color.txt", Fixture, NULL, fixture_setup,
+              test_run_color, fixture_teardown);
+  g_test_add_func ("/golden/compare-color.txt", test_compare_color);
   for (guint i = 0; i < G_N_ELEMENTS (compare_files); i++)
     {
       g_autofree char *path = g_strdup_printf ("/golden/%s", compare_files[i]);
