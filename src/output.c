@@ -6,11 +6,60 @@
 #include "output.h"
 
 #include <errno.h>
-#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "params.h"
+
+typedef struct {
+  const char *name;
+  CbFormat format;
+} FormatName;
+
+static gboolean
+lookup_format (const FormatName *names, gsize n, const char *name,
+               CbFormat *out)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (name, names[i].name) == 0)
+      {
+        if (out != NULL)
+          *out = names[i].format;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+cb_format_parse (const char *name, CbFormat *out)
+{
+  static const FormatName names[] = {
+    { "table", CB_FORMAT_TABLE },       { "json", CB_FORMAT_JSON },
+    { "csv", CB_FORMAT_CSV },           { "markdown", CB_FORMAT_MARKDOWN },
+    { "md", CB_FORMAT_MARKDOWN },
+  };
+  if (name == NULL)
+    return FALSE;
+  return lookup_format (names, G_N_ELEMENTS (names), name, out);
+}
+
+gboolean
+cb_format_from_filename (const char *path, CbFormat *out)
+{
+  static const FormatName extensions[] = {
+    { "json", CB_FORMAT_JSON },         { "csv", CB_FORMAT_CSV },
+    { "md", CB_FORMAT_MARKDOWN },       { "markdown", CB_FORMAT_MARKDOWN },
+    { "txt", CB_FORMAT_TABLE },
+  };
+  if (path == NULL)
+    return FALSE;
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+  /* ".json" alone is a hidden file with no extension. */
+  if (dot == NULL || dot == base)
+    return FALSE;
+  return lookup_format (extensions, G_N_ELEMENTS (extensions), dot + 1, out);
+}
 
 gboolean
 cb_output_check_writable (const char *path, GError **error)
@@ -113,56 +162,4 @@ cb_output_write (const char *path, const char *text, GError **error)
       return FALSE;
     }
   return TRUE;
-}
-
-void
-cb_csv_append_field (GString *line, const char *field)
-{
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-  if (field == NULL)
-    return;
-  g_autofree char *valid = g_utf8_make_valid (field, -1);
-  if (strpbrk (valid, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, valid);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-void
-cb_json_add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-void
-cb_json_add_string_value (JsonBuilder *b, const char *s)
-{
-  if (s == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  g_autofree char *valid = g_utf8_make_valid (s, -1);
-  json_builder_add_string_value (b, valid);
-}
-
-void
-cb_json_add_string (JsonBuilder *b, const char *name, const char *s)
-{
-  json_builder_set_member_name (b, name);
-  cb_json_add_string_value (b, s);
 }

@@ -1,12 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Where results go: -o, --export and stdout, shared by a benchmark run and
- * by compare.  Every file is checked before anything is measured and
- * written atomically afterwards. */
+ * by compare, and in which format.  Every file is checked before anything is
+ * measured and written atomically afterwards.  What goes into a file is the
+ * writers' business (writer.h). */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <glib.h>
 
-#include "report.h"
+G_BEGIN_DECLS
+
+typedef enum {
+  CB_FORMAT_TABLE,
+  CB_FORMAT_JSON,
+  CB_FORMAT_CSV,
+  CB_FORMAT_MARKDOWN,
+} CbFormat;
+
+/* "table", "json", "csv", "markdown" or "md", in any case. */
+gboolean cb_format_parse (const char *name, CbFormat *out);
+/* By extension, in any case: .json, .csv, .md or .markdown, .txt (table).
+ * FALSE when the extension is missing or unknown. */
+gboolean cb_format_from_filename (const char *path, CbFormat *out);
 
 typedef struct {
   char *path;
@@ -30,12 +44,4 @@ GPtrArray *cb_outputs_collect (const char *output, const char *format,
  * never leaves half a file. */
 gboolean cb_output_write (const char *path, const char *text, GError **error);
 
-/* Appends one RFC 4180 field (comma-separated from what line holds). */
-void cb_csv_append_field (GString *line, const char *field);
-
-/* JSON members: NAN and infinity as null (JSON has neither), strings made
- * valid UTF-8 (names and messages come from files and plugins), NULL as
- * null. */
-void cb_json_add_double (JsonBuilder *b, const char *name, double v);
-void cb_json_add_string_value (JsonBuilder *b, const char *s);
-void cb_json_add_string (JsonBuilder *b, const char *name, const char *s);
+G_END_DECLS
