@@ -216,6 +216,22 @@ params_text (Reader *rd, JsonObject *params, const char *where, GString *out)
   return TRUE;
 }
 
+/* A time a run can have taken: finite, not negative, at most
+ * CB_RESULTS_MAX_WALL (1e308 s would pass as a number and make every
+ * statistic of it meaningless). */
+static gboolean
+check_wall (Reader *rd, const char *where, const char *name, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (isfinite (v) && v >= 0 && v <= CB_RESULTS_MAX_WALL)
+    return TRUE;
+  g_ascii_formatd (buf, sizeof buf, "%g", v);
+  return cb_results_file_error (rd->error, rd->path,
+                                "%s.wall is not a time in seconds (%s; "
+                                "benchmark '%s')",
+                                where, buf, name);
+}
+
 static CbResultsBench *
 read_bench (Reader *rd, JsonArray *benchmarks, guint i)
 {
@@ -279,12 +295,8 @@ read_bench (Reader *rd, JsonArray *benchmarks, guint i)
           goto fail;
         }
       double v = number_of (wall);
-      if (!isfinite (v) || v < 0)
-        {
-          cb_results_file_error (rd->error, rd->path,
-                                 "%s.wall is not a time in seconds", r_where);
-          goto fail;
-        }
+      if (!check_wall (rd, r_where, b->name, v))
+        goto fail;
       g_array_append_val (b->walls, v);
     }
   return b;

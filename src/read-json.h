@@ -48,6 +48,9 @@ G_BEGIN_DECLS
 /* Deeper nesting of objects and arrays than this is refused before the JSON
  * parser sees the data (results files nest about 5 deep). */
 #define CB_RESULTS_FILE_MAX_DEPTH 32
+/* A run's wall time above this many seconds (about 32 years) is refused,
+ * naming the benchmark, as are negative and non-finite ones. */
+#define CB_RESULTS_MAX_WALL 1e9
 
 /* One benchmark of a results file, as far as compare needs it. */
 typedef struct {
@@ -58,7 +61,7 @@ typedef struct {
   char *key;          /* name, workload_key and strategy: what matches */
   char *status;       /* "ok", "failed", "timed-out", "not-run" (as written) */
   char *error;        /* NULL: none */
-  GArray *walls;      /* double, seconds: finite and >= 0 */
+  GArray *walls;      /* double, seconds: 0 to CB_RESULTS_MAX_WALL */
 } CbResultsBench;
 
 typedef struct {

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -491,6 +492,28 @@ test_compare_bad_files (void)
   g_unlink (nul);
 }
 
+/* Issue 11: 1e308 s passed as a run's time, and the comparison was made of
+ * infinities.  Absurd, negative and non-finite times are refused, naming
+ * the benchmark. */
+static void
+test_compare_absurd_samples (void)
+{
+  g_autofree char *fine
+      = synthetic ("fine.json", "1.00,1.02,0.99", "api items=50");
+  const char *walls[] = { "1e308,1.0,1.0", "1.0,2e9", "1e999", "-0.5" };
+  for (guint i = 0; i < G_N_ELEMENTS (walls); i++)
+    {
+      g_autofree char *bad = synthetic ("absurd.json", walls[i], "api items=50");
+      g_autoptr (TestExec) exec = test_exec ("compare", fine, bad, NULL);
+      test_assert_usage_error (exec, "is not a time in seconds");
+      g_assert_nonnull (strstr (exec->err, "benchmark 'Hand row'"));
+      g_assert_nonnull (strstr (exec->err, "absurd.json"));
+      g_assert_cmpstr (exec->out, ==, "");
+      g_unlink (bad);
+    }
+  g_unlink (fine);
+}
+
 static void
 test_compare_exports (void)
 {
@@ -649,6 +672,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/verdicts", test_compare_verdicts);
   g_test_add_func ("/compare/bad-files", test_compare_bad_files);
   g_test_add_func ("/compare/exports", test_compare_exports);
+  g_test_add_func ("/compare/absurd-samples", test_compare_absurd_samples);
   g_test_add_func ("/suite/file-errors", test_suite_file_errors);
   g_test_add_func ("/suite/seed-file-is-preset", test_suite_seed_file_is_preset);
   g_test_add_func ("/color/decision", test_color_decision);
