@@ -519,76 +519,101 @@ cb_results_file_load (const char *data, gsize length, const char *source,
   return g_steal_pointer (&f);
 }
 
-CbResultsFile *
-cb_results_file_read (const char *path, GError **error)
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "a directory";
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "not a regular file";
+}
+
+/* Opens path without blocking (a FIFO would wait for a writer) and refuses
+ * anything but a regular file of at most CB_RESULTS_FILE_MAX_SIZE bytes:
+ * /dev/zero or a pipe would be read without end.  Returns the descriptor,
+ * or -1 with the error set. */
+static int
+open_regular (const char *path, gsize *size, GError **error)
 {
   struct stat st;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      cb_results_file_error (error, path, "cannot read: %s",
-                             g_strerror (errno));
-      return NULL;
-    }
-  if (fstat (fd, &st) != 0)
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
       int e = errno;
-      close (fd);
+      if (fd >= 0)
+        close (fd);
       cb_results_file_error (error, path, "cannot read: %s", g_strerror (e));
-      return NULL;
+      return -1;
     }
-  if (S_ISDIR (st.st_mode))
+  if (!S_ISREG (st.st_mode))
+    cb_results_file_error (error, path,
+                           "is %s, not a results file (results files are "
+                           "regular files)",
+                           file_kind (st.st_mode));
+  else if ((guint64) st.st_size > CB_RESULTS_FILE_MAX_SIZE)
+    cb_results_file_error (
+        error, path, "larger than %u MiB, too large for a results file",
+        (guint) (CB_RESULTS_FILE_MAX_SIZE >> 20));
+  else
     {
-      close (fd);
-      cb_results_file_error (error, path,
-                             "is a directory, not a results file");
-      return NULL;
+      *size = (gsize) st.st_size;
+      return fd;
     }
-  if (S_ISREG (st.st_mode) && (guint64) st.st_size > CB_RESULTS_FILE_MAX_SIZE)
-    {
-      close (fd);
-      cb_results_file_error (
-          error, path, "larger than %u MiB, too large for a results file",
-          (guint)(CB_RESULTS_FILE_MAX_SIZE >> 20));
-      return NULL;
-    }
+  close (fd);
+  return -1;
+}
 
-  /* One byte more than the cap tells a file that grew, or a pipe, apart. */
+/* Reads fd to its end, at most max + 1 bytes: one byte more than the cap
+ * tells a file that grew apart. */
+static GByteArray *
+read_all (int fd, gsize expected, gsize max, const char *path, GError **error)
+{
   g_autoptr (GByteArray) buf = g_byte_array_new ();
-  gsize want = S_ISREG (st.st_mode) ? (gsize) st.st_size + 1 : 65536;
-  for (;;)
+  gsize want = expected + 1;
+  while (buf->len <= max)
     {
-      if (buf->len > CB_RESULTS_FILE_MAX_SIZE)
-        {
-          close (fd);
-          cb_results_file_error (
-              error, path, "larger than %u MiB, too large for a results file",
-              (guint)(CB_RESULTS_FILE_MAX_SIZE >> 20));
-          return NULL;
-        }
-      gsize room = MIN (want, CB_RESULTS_FILE_MAX_SIZE + 1 - buf->len);
+      gsize room = MIN (want, max + 1 - buf->len);
       guint old = buf->len;
       g_byte_array_set_size (buf, old + room);
       gssize n = read (fd, buf->data + old, room);
+      g_byte_array_set_size (buf, old + (n > 0 ? (guint) n : 0));
       if (n < 0 && errno == EINTR)
-        {
-          g_byte_array_set_size (buf, old);
-          continue;
-        }
+        continue;
       if (n < 0)
         {
-          int e = errno;
-          close (fd);
           cb_results_file_error (error, path, "cannot read: %s",
-                                 g_strerror (e));
+                                 g_strerror (errno));
           return NULL;
         }
-      g_byte_array_set_size (buf, old + (guint) n);
       if (n == 0)
-        break;
+        return g_steal_pointer (&buf);
       want = 65536;
     }
+  cb_results_file_error (error, path,
+                         "larger than %u MiB, too large for a results file",
+                         (guint) (max >> 20));
+  return NULL;
+}
+
+CbResultsFile *
+cb_results_file_read (const char *path, GError **error)
+{
+  gsize size = 0;
+  int fd = open_regular (path, &size, error);
+  if (fd < 0)
+    return NULL;
+  g_autoptr (GByteArray) buf
+      = read_all (fd, size, CB_RESULTS_FILE_MAX_SIZE, path, error);
   close (fd);
+  if (buf == NULL)
+    return NULL;
   return cb_results_file_load ((const char *) buf->data, buf->len, path,
                                error);
 }

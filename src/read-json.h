@@ -92,9 +92,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbResultsFile, cb_results_file_free)
 gboolean cb_results_file_error (GError **error, const char *path,
                                 const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
-/* Reads path (a regular file, or a pipe such as bash's <(...)) and parses it
- * with cb_results_file_load(); at most CB_RESULTS_FILE_MAX_SIZE bytes are
- * read.  Errors as cb_results_file_load()'s, naming path. */
+/* Reads path and parses it with cb_results_file_load().  path must be a
+ * regular file (or a symbolic link to one) of at most
+ * CB_RESULTS_FILE_MAX_SIZE bytes: anything else (a FIFO, /dev/zero, a
+ * directory) is refused before it is read.  Errors as
+ * cb_results_file_load()'s, naming path. */
 CbResultsFile *cb_results_file_read (const char *path, GError **error);
 
 G_END_DECLS

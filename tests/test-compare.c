@@ -514,6 +514,33 @@ test_compare_absurd_samples (void)
   g_unlink (fine);
 }
 
+/* Issue 11: a FIFO hung compare and /dev/zero ate 256 MiB.  Results files
+ * must be regular files; anything else is refused before it is read.  The
+ * timeout turns the old hang into a failure. */
+static void
+test_compare_special_files (void)
+{
+  g_autofree char *fine
+      = synthetic ("fine.json", "1.00,1.02,0.99", "api items=50");
+  g_autofree char *fifo = tmp_path ("results.fifo");
+  g_unlink (fifo);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  const char *files[] = { fifo, "/dev/zero", tmpdir };
+  const char *kinds[] = { "is a FIFO", "is a character device",
+                          "is a directory" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *script = g_strdup_printf (
+          "exec timeout 20 \"$CONCBENCH\" compare '%s' '%s'", fine, files[i]);
+      g_autoptr (TestExec) exec = test_exec_shell (script);
+      test_assert_usage_error (exec, kinds[i]);
+      g_assert_nonnull (strstr (exec->err, files[i]));
+      g_assert_nonnull (strstr (exec->err, "regular file"));
+    }
+  g_unlink (fifo);
+  g_unlink (fine);
+}
+
 static void
 test_compare_exports (void)
 {
@@ -673,6 +700,7 @@ main (int argc, char **argv)
   g_test_add_func ("/compare/bad-files", test_compare_bad_files);
   g_test_add_func ("/compare/exports", test_compare_exports);
   g_test_add_func ("/compare/absurd-samples", test_compare_absurd_samples);
+  g_test_add_func ("/compare/special-files", test_compare_special_files);
   g_test_add_func ("/suite/file-errors", test_suite_file_errors);
   g_test_add_func ("/suite/seed-file-is-preset", test_suite_seed_file_is_preset);
   g_test_add_func ("/color/decision", test_color_decision);
