@@ -6,7 +6,9 @@
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "params.h"
@@ -61,19 +63,60 @@ cb_format_from_filename (const char *path, CbFormat *out)
   return lookup_format (extensions, G_N_ELEMENTS (extensions), dot + 1, out);
 }
 
+/* Whether path names something that is there and is neither a regular
+ * file nor a directory (following links): a terminal, a pipe, /dev/null. */
+static gboolean
+is_special (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && !S_ISREG (st.st_mode)
+         && !S_ISDIR (st.st_mode);
+}
+
+char *
+cb_output_target (const char *path)
+{
+  g_autofree char *current = g_strdup (path);
+  /* As deep as the kernel follows (MAXSYMLINKS); deeper, open() fails. */
+  for (guint depth = 0; depth < 40; depth++)
+    {
+      struct stat st;
+      if (lstat (current, &st) != 0 || !S_ISLNK (st.st_mode))
+        break;
+      g_autofree char *target = g_file_read_link (current, NULL);
+      if (target == NULL)
+        break;
+      g_autofree char *dir = g_path_get_dirname (current);
+      char *next = g_path_is_absolute (target)
+                       ? g_strdup (target)
+                       : g_build_filename (dir, target, NULL);
+      g_free (current);
+      current = next;
+    }
+  return g_steal_pointer (&current);
+}
+
 gboolean
 cb_output_check_writable (const char *path, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
-  int fd;
-
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s is a directory", path);
       return FALSE;
     }
-  fd = g_mkstemp (probe);
+  /* Opening a FIFO to probe it would wait for its reader. */
+  if (is_special (path))
+    {
+      if (access (path, W_OK) == 0)
+        return TRUE;
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  g_autofree char *target = cb_output_target (path);
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
+  int fd = g_mkstemp (probe);
   if (fd < 0)
     {
       g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
@@ -151,15 +194,48 @@ cb_outputs_collect (const char *output, const char *format,
   return g_steal_pointer (&outputs);
 }
 
+static gboolean
+write_error (const char *path, const char *why, GError **error)
+{
+  g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s", path,
+               why);
+  return FALSE;
+}
+
+/* Into what is there (a terminal, a pipe, a device), which a rename would
+ * replace with a regular file. */
+static gboolean
+write_in_place (const char *path, const char *text, GError **error)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return write_error (path, g_strerror (errno), error);
+  for (gsize done = 0, len = strlen (text); done < len;)
+    {
+      gssize n = write (fd, text + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int e = errno;
+          close (fd);
+          return write_error (path, g_strerror (e), error);
+        }
+      done += (gsize) n;
+    }
+  if (close (fd) != 0 && errno != EINTR)
+    return write_error (path, g_strerror (errno), error);
+  return TRUE;
+}
+
 gboolean
 cb_output_write (const char *path, const char *text, GError **error)
 {
+  if (is_special (path))
+    return write_in_place (path, text, error);
+  g_autofree char *target = cb_output_target (path);
   g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, text, -1, &local))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s",
-                   path, local->message);
-      return FALSE;
-    }
+  if (!g_file_set_contents (target, text, -1, &local))
+    return write_error (path, local->message, error);
   return TRUE;
 }

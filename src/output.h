@@ -28,8 +28,9 @@ typedef struct {
 } CbOutput;
 
 /* Refuses a path that cannot be written (a directory, a missing or
- * read-only directory) before anything is measured: a typo in -o must not
- * cost an hour of benchmarking.  Errors are CB_ERROR_USAGE. */
+ * read-only directory, a device or pipe without write permission) before
+ * anything is measured: a typo in -o must not cost an hour of benchmarking.
+ * Errors are CB_ERROR_USAGE. */
 gboolean cb_output_check_writable (const char *path, GError **error);
 
 /* The files a run writes: "-o output" in format (or the format its
@@ -40,8 +41,16 @@ GPtrArray *cb_outputs_collect (const char *output, const char *format,
                                const char *const *exports,
                                CbFormat *stdout_format, GError **error);
 
-/* Writes through a temporary file renamed over path, so an interrupted run
- * never leaves half a file. */
+/* A regular file (or a new one) is written through a temporary file
+ * renamed over it, so an interrupted run never leaves half a file; a
+ * symbolic link is followed first, so the rename replaces its target, not
+ * the link.  Anything else that is there (a terminal, a pipe, a device such
+ * as /dev/stdout) is opened and written in place, never replaced. */
 gboolean cb_output_write (const char *path, const char *text, GError **error);
+
+/* path with its symbolic links followed as far as they go: what a
+ * temporary-file-and-rename write must replace.  A dangling link gives the
+ * file it names; a path that is no link is returned as it is. */
+char *cb_output_target (const char *path);
 
 G_END_DECLS

@@ -572,6 +572,45 @@ test_compare_exports (void)
   g_unlink (md);
 }
 
+/* Issue 11: -o onto a symbolic link or a special file replaced it with a
+ * regular file.  A link to /proc/self/fd/1 in a private directory stands
+ * for /dev/stdout (never the system's own in a test: as root a broken build
+ * would replace it); a link to a regular file keeps the atomic write beside
+ * its target. */
+static void
+test_exports_special_files (void)
+{
+  g_autofree char *fine
+      = synthetic ("fine.json", "1.00,1.02,0.99", "api items=50");
+  g_autofree char *to_stdout = tmp_path ("stdout-link.json");
+  g_autofree char *to_file = tmp_path ("file-link.json");
+  g_autofree char *target = tmp_path ("target.json");
+  g_unlink (to_stdout);
+  g_unlink (to_file);
+  g_assert_true (g_file_set_contents (target, "old", -1, NULL));
+  g_assert_cmpint (symlink ("/proc/self/fd/1", to_stdout), ==, 0);
+  g_assert_cmpint (symlink ("target.json", to_file), ==, 0);
+
+  g_autoptr (TestExec) exec = test_exec ("compare", "--format", "json", "-o",
+                                         to_stdout, fine, fine, NULL);
+  assert_ok (exec);
+  g_assert_true (g_str_has_prefix (exec->out, "{"));
+  g_assert_nonnull (strstr (exec->out, "\"kind\" : \"concbench-compare\""));
+  g_assert_nonnull (strstr (exec->out, "concbench compare\n"));
+  g_assert_true (g_file_test (to_stdout, G_FILE_TEST_IS_SYMLINK));
+
+  g_autoptr (TestExec) linked = test_exec ("compare", "-o", to_file, fine,
+                                           fine, NULL);
+  assert_ok (linked);
+  g_assert_true (g_file_test (to_file, G_FILE_TEST_IS_SYMLINK));
+  g_autoptr (JsonNode) root = load_json_file (target);
+  g_assert_nonnull (root);
+  g_unlink (to_stdout);
+  g_unlink (to_file);
+  g_unlink (target);
+  g_unlink (fine);
+}
+
 /* ---- Suite files -------------------------------------------------------- */
 
 static void
@@ -694,6 +733,7 @@ main (int argc, char **argv)
   g_test_add_func ("/exports/consistent", test_exports_consistent);
   g_test_add_func ("/exports/unwritable-refused-first",
                    test_unwritable_output_refused_first);
+  g_test_add_func ("/exports/special-files", test_exports_special_files);
   g_test_add_func ("/compare/two-runs", test_compare_two_runs);
   g_test_add_func ("/compare/self", test_compare_self);
   g_test_add_func ("/compare/verdicts", test_compare_verdicts);
