@@ -313,6 +313,44 @@ fail:
  * single-quoted strings, in which brackets would hide from this count: so
  * outside double-quoted strings only what JSON allows there is accepted.
  * Other malformed text is left to the parser. */
+/* Outside strings, what JSON does not have there. */
+static gboolean
+refuse_character (char c, guint line, const char *source, GError **error)
+{
+  if (c == '/')
+    return cb_results_file_error (
+        error, source, "line %u: a comment, which JSON does not have", line);
+  if (c == '\'')
+    return cb_results_file_error (error, source,
+                                  "line %u: a single-quoted string, which "
+                                  "JSON does not have",
+                                  line);
+  if (g_ascii_isprint (c))
+    return cb_results_file_error (
+        error, source, "line %u: unexpected character '%c' (not JSON)", line,
+        c);
+  return cb_results_file_error (error, source,
+                                "line %u: unexpected byte 0x%02x (not JSON)",
+                                line, (guchar) c);
+}
+
+/* After the top-level object, only white space. */
+static gboolean
+check_trailing (const char *rest, gsize length, guint line,
+                const char *source, GError **error)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      if (strchr (" \t\r\n", rest[i]) == NULL)
+        return cb_results_file_error (error, source,
+                                      "line %u: unexpected data after the "
+                                      "top-level JSON object",
+                                      line);
+      line += rest[i] == '\n';
+    }
+  return TRUE;
+}
+
 static gboolean
 check_shape (const char *data, gsize length, const char *source,
              GError **error)
@@ -360,40 +398,11 @@ check_shape (const char *data, gsize length, const char *source,
       else if (c == ']' || c == '}')
         {
           if (depth > 0 && --depth == 0)
-            {
-              for (i++; i < length; i++)
-                {
-                  if (strchr (" \t\r\n", data[i]) == NULL)
-                    return cb_results_file_error (
-                        error, source,
-                        "line %u: unexpected data after the "
-                        "top-level JSON object",
-                        line);
-                  line += data[i] == '\n';
-                }
-              break;
-            }
+            return check_trailing (data + i + 1, length - i - 1, line,
+                                   source, error);
         }
       else if (!g_ascii_isalnum (c) && strchr (" \t\r\n,:.+-", c) == NULL)
-        {
-          if (c == '/')
-            return cb_results_file_error (
-                error, source, "line %u: a comment, which JSON does not have",
-                line);
-          if (c == '\'')
-            return cb_results_file_error (
-                error, source,
-                "line %u: a single-quoted string, which JSON "
-                "does not have",
-                line);
-          if (g_ascii_isprint (c))
-            return cb_results_file_error (
-                error, source, "line %u: unexpected character '%c' (not JSON)",
-                line, c);
-          return cb_results_file_error (
-              error, source, "line %u: unexpected byte 0x%02x (not JSON)",
-              line, (guchar)c);
-        }
+        return refuse_character (c, line, source, error);
     }
   return TRUE;
 }
