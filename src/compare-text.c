@@ -252,24 +252,15 @@ unmatched_list (const CbComparison *c, CbCompareKind kind, CbTextFunc text)
 }
 
 void
-cb_comparison_unmatched (const CbComparison *c, CbTextFunc text,
-                         CbUnmatched unmatched[2])
+cb_comparison_append_unmatched (GString *out, const CbComparison *c,
+                                CbTextFunc text, CbListAppendFunc append)
 {
   static const CbCompareKind kinds[2] = { CB_COMPARE_ONLY_OLD,
                                           CB_COMPARE_ONLY_NEW };
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      unmatched[i].heading = unmatched_heading (c, kinds[i]);
-      unmatched[i].list = unmatched_list (c, kinds[i], text);
-    }
-}
-
-void
-cb_unmatched_clear (CbUnmatched unmatched[2])
-{
-  for (guint i = 0; i < 2; i++)
-    {
-      g_clear_pointer (&unmatched[i].heading, g_free);
-      g_clear_pointer (&unmatched[i].list, cb_list_free);
+      g_autofree char *heading = unmatched_heading (c, kinds[i]);
+      g_autoptr (CbList) list = unmatched_list (c, kinds[i], text);
+      append (out, list, heading);
     }
 }

@@ -23,17 +23,16 @@ char *cb_comparison_seed_note (const CbComparison *c);
 char *cb_comparison_geomean_sentence (const CbComparison *c);
 char *cb_comparison_method_sentence (const CbComparison *c);
 
-/* The benchmarks only one file has, with their heading "Only in OLD (n):"
- * or "Only in NEW (n):"; each item its name, with its workload and strategy
- * unless the name says them already, the parts made by text(). */
-typedef struct {
-  char *heading;
-  CbList *list;
-} CbUnmatched;
+/* How a writer appends a list under its heading (cb_list_append_markdown
+ * or a terminal one). */
+typedef void (*CbListAppendFunc) (GString *out, const CbList *list,
+                                  const char *heading);
 
-/* Fills unmatched[0] (only in OLD) and unmatched[1] (only in NEW). */
-void cb_comparison_unmatched (const CbComparison *c, CbTextFunc text,
-                              CbUnmatched unmatched[2]);
-void cb_unmatched_clear (CbUnmatched unmatched[2]);
+/* The benchmarks only one file has, under "Only in OLD (n):" then "Only in
+ * NEW (n):" (a list without an item is left out); each item its name, with
+ * its workload and strategy unless the name says them already, the parts
+ * made by text(). */
+void cb_comparison_append_unmatched (GString *out, const CbComparison *c,
+                                     CbTextFunc text, CbListAppendFunc append);
 
 G_END_DECLS

@@ -98,16 +98,6 @@ comparison_append_header (GString *out, const CbComparison *c)
   g_string_append_c (out, '\n');
 }
 
-static void
-comparison_append_unmatched (GString *out, const CbComparison *c)
-{
-  CbUnmatched unmatched[2];
-  cb_comparison_unmatched (c, cb_text_markdown, unmatched);
-  for (guint i = 0; i < 2; i++)
-    cb_list_append_markdown (out, unmatched[i].list, unmatched[i].heading);
-  cb_unmatched_clear (unmatched);
-}
-
 static char *
 render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
 {
@@ -120,7 +110,8 @@ render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
 
   comparison_append_header (out, c);
   cb_table_append_markdown (out, table);
-  comparison_append_unmatched (out, c);
+  cb_comparison_append_unmatched (out, c, cb_text_markdown,
+                                  cb_list_append_markdown);
   g_string_append_printf (out, "\n%s\n\n%s\n", geo_bold, method_md);
   return g_string_free (out, FALSE);
 }

@@ -86,13 +86,9 @@ comparison_append_header (GString *out, const CbComparison *c,
 }
 
 static void
-comparison_append_unmatched (GString *out, const CbComparison *c)
+append_plain_list (GString *out, const CbList *list, const char *heading)
 {
-  CbUnmatched unmatched[2];
-  cb_comparison_unmatched (c, cb_text_display, unmatched);
-  for (guint i = 0; i < 2; i++)
-    cb_list_append_text (out, unmatched[i].list, unmatched[i].heading, NULL);
-  cb_unmatched_clear (unmatched);
+  cb_list_append_text (out, list, heading, NULL);
 }
 
 static char *
@@ -105,7 +101,7 @@ render_comparison (const CbComparison *c, gboolean color)
 
   comparison_append_header (out, c, color);
   cb_table_append_text (out, table, "", color);
-  comparison_append_unmatched (out, c);
+  cb_comparison_append_unmatched (out, c, cb_text_display, append_plain_list);
   g_string_append_printf (out, "\n%s\n%s\n", geo, method);
   return g_string_free (out, FALSE);
 }
