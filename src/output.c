@@ -6,25 +6,117 @@
 #include "output.h"
 
 #include <errno.h>
-#include <math.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "params.h"
 
+typedef struct {
+  const char *name;
+  CbFormat format;
+} FormatName;
+
+static gboolean
+lookup_format (const FormatName *names, gsize n, const char *name,
+               CbFormat *out)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (name, names[i].name) == 0)
+      {
+        if (out != NULL)
+          *out = names[i].format;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+cb_format_parse (const char *name, CbFormat *out)
+{
+  static const FormatName names[] = {
+    { "table", CB_FORMAT_TABLE },       { "json", CB_FORMAT_JSON },
+    { "csv", CB_FORMAT_CSV },           { "markdown", CB_FORMAT_MARKDOWN },
+    { "md", CB_FORMAT_MARKDOWN },
+  };
+  if (name == NULL)
+    return FALSE;
+  return lookup_format (names, G_N_ELEMENTS (names), name, out);
+}
+
+gboolean
+cb_format_from_filename (const char *path, CbFormat *out)
+{
+  static const FormatName extensions[] = {
+    { "json", CB_FORMAT_JSON },         { "csv", CB_FORMAT_CSV },
+    { "md", CB_FORMAT_MARKDOWN },       { "markdown", CB_FORMAT_MARKDOWN },
+    { "txt", CB_FORMAT_TABLE },
+  };
+  if (path == NULL)
+    return FALSE;
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+  /* ".json" alone is a hidden file with no extension. */
+  if (dot == NULL || dot == base)
+    return FALSE;
+  return lookup_format (extensions, G_N_ELEMENTS (extensions), dot + 1, out);
+}
+
+/* Whether path names something that is there and is neither a regular
+ * file nor a directory (following links): a terminal, a pipe, /dev/null. */
+static gboolean
+is_special (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && !S_ISREG (st.st_mode)
+         && !S_ISDIR (st.st_mode);
+}
+
+char *
+cb_output_target (const char *path)
+{
+  g_autofree char *current = g_strdup (path);
+  /* As deep as the kernel follows (MAXSYMLINKS); deeper, open() fails. */
+  for (guint depth = 0; depth < 40; depth++)
+    {
+      struct stat st;
+      if (lstat (current, &st) != 0 || !S_ISLNK (st.st_mode))
+        break;
+      g_autofree char *target = g_file_read_link (current, NULL);
+      if (target == NULL)
+        break;
+      g_autofree char *dir = g_path_get_dirname (current);
+      char *next = g_path_is_absolute (target)
+                       ? g_strdup (target)
+                       : g_build_filename (dir, target, NULL);
+      g_free (current);
+      current = next;
+    }
+  return g_steal_pointer (&current);
+}
+
 gboolean
 cb_output_check_writable (const char *path, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
-  int fd;
-
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s is a directory", path);
       return FALSE;
     }
-  fd = g_mkstemp (probe);
+  /* Opening a FIFO to probe it would wait for its reader. */
+  if (is_special (path))
+    {
+      if (access (path, W_OK) == 0)
+        return TRUE;
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  g_autofree char *target = cb_output_target (path);
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
+  int fd = g_mkstemp (probe);
   if (fd < 0)
     {
       g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
@@ -102,67 +194,48 @@ cb_outputs_collect (const char *output, const char *format,
   return g_steal_pointer (&outputs);
 }
 
-gboolean
-cb_output_write (const char *path, const char *text, GError **error)
+static gboolean
+write_error (const char *path, const char *why, GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, text, -1, &local))
+  g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s", path,
+               why);
+  return FALSE;
+}
+
+/* Into what is there (a terminal, a pipe, a device), which a rename would
+ * replace with a regular file. */
+static gboolean
+write_in_place (const char *path, const char *text, GError **error)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return write_error (path, g_strerror (errno), error);
+  for (gsize done = 0, len = strlen (text); done < len;)
     {
-      g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s",
-                   path, local->message);
-      return FALSE;
+      gssize n = write (fd, text + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int e = errno;
+          close (fd);
+          return write_error (path, g_strerror (e), error);
+        }
+      done += (gsize) n;
     }
+  if (close (fd) != 0 && errno != EINTR)
+    return write_error (path, g_strerror (errno), error);
   return TRUE;
 }
 
-void
-cb_csv_append_field (GString *line, const char *field)
+gboolean
+cb_output_write (const char *path, const char *text, GError **error)
 {
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-  if (field == NULL)
-    return;
-  g_autofree char *valid = g_utf8_make_valid (field, -1);
-  if (strpbrk (valid, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, valid);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-void
-cb_json_add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-void
-cb_json_add_string_value (JsonBuilder *b, const char *s)
-{
-  if (s == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  g_autofree char *valid = g_utf8_make_valid (s, -1);
-  json_builder_add_string_value (b, valid);
-}
-
-void
-cb_json_add_string (JsonBuilder *b, const char *name, const char *s)
-{
-  json_builder_set_member_name (b, name);
-  cb_json_add_string_value (b, s);
+  if (is_special (path))
+    return write_in_place (path, text, error);
+  g_autofree char *target = cb_output_target (path);
+  g_autoptr (GError) local = NULL;
+  if (!g_file_set_contents (target, text, -1, &local))
+    return write_error (path, local->message, error);
+  return TRUE;
 }
