@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -202,40 +203,76 @@ write_error (const char *path, const char *why, GError **error)
   return FALSE;
 }
 
-/* Into what is there (a terminal, a pipe, a device), which a rename would
- * replace with a regular file. */
+/* Writes all of text to fd, which stays open. */
 static gboolean
-write_in_place (const char *path, const char *text, GError **error)
+write_fd (int fd, const char *path, const char *text, gsize len,
+          GError **error)
 {
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return write_error (path, g_strerror (errno), error);
-  for (gsize done = 0, len = strlen (text); done < len;)
+  for (gsize done = 0; done < len;)
     {
       gssize n = write (fd, text + done, len - done);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        {
-          int e = errno;
-          close (fd);
-          return write_error (path, g_strerror (e), error);
-        }
+        return write_error (path, g_strerror (errno), error);
       done += (gsize) n;
     }
-  if (close (fd) != 0 && errno != EINTR)
+  return TRUE;
+}
+
+/* STDOUT_FILENO or STDERR_FILENO when path is the very file one of them
+ * writes to (-o /dev/stdout with stdout redirected to a file): that file is
+ * written through the descriptor, at its position, and never replaced, or
+ * the rest of concbench's output would go to an unlinked file.  -1 else. */
+static int
+standard_stream_of (const char *path)
+{
+  struct stat st, std;
+  if (stat (path, &st) != 0)
+    return -1;
+  for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+    if (fstat (fd, &std) == 0 && std.st_dev == st.st_dev
+        && std.st_ino == st.st_ino)
+      {
+        fflush (fd == STDOUT_FILENO ? stdout : stderr);
+        return fd;
+      }
+  return -1;
+}
+
+/* Into what is there (a terminal, a pipe, a device), which a rename would
+ * replace with a regular file. */
+static gboolean
+write_in_place (const char *path, const char *text, gsize len,
+                GError **error)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
     return write_error (path, g_strerror (errno), error);
+  gboolean ok = write_fd (fd, path, text, len, error);
+  if (close (fd) != 0 && errno != EINTR && ok)
+    return write_error (path, g_strerror (errno), error);
+  return ok;
+}
+
+gboolean
+cb_output_write_bytes (const char *path, const void *data, gsize len,
+                       GError **error)
+{
+  int fd = standard_stream_of (path);
+  if (fd >= 0)
+    return write_fd (fd, path, data, len, error);
+  if (is_special (path))
+    return write_in_place (path, data, len, error);
+  g_autofree char *target = cb_output_target (path);
+  g_autoptr (GError) local = NULL;
+  if (!g_file_set_contents (target, data, (gssize) len, &local))
+    return write_error (path, local->message, error);
   return TRUE;
 }
 
 gboolean
 cb_output_write (const char *path, const char *text, GError **error)
 {
-  if (is_special (path))
-    return write_in_place (path, text, error);
-  g_autofree char *target = cb_output_target (path);
-  g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (target, text, -1, &local))
-    return write_error (path, local->message, error);
-  return TRUE;
+  return cb_output_write_bytes (path, text, strlen (text), error);
 }

@@ -47,6 +47,9 @@ GPtrArray *cb_outputs_collect (const char *output, const char *format,
  * the link.  Anything else that is there (a terminal, a pipe, a device such
  * as /dev/stdout) is opened and written in place, never replaced. */
 gboolean cb_output_write (const char *path, const char *text, GError **error);
+/* The same for binary data, such as a chart. */
+gboolean cb_output_write_bytes (const char *path, const void *data, gsize len,
+                                GError **error);
 
 /* path with its symbolic links followed as far as they go: what a
  * temporary-file-and-rename write must replace.  A dangling link gives the
