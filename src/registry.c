@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #endif
 
+#include "ltarchive.h"
 #include "params.h"
 #include "trust.h"
 
@@ -423,15 +424,41 @@ open_failure_reason (const char *path, const char *ltdl_reason)
 }
 
 /* concbench often runs as root on test machines: loading code that another
- * user could have replaced would hand them root. */
+ * user could have replaced would hand them root.  So every file that
+ * lt_dlopenext (stem) may read or map must be trusted: the candidate and,
+ * for a libtool archive, the modules it names and the stem's own module,
+ * which libltdl falls back to when the archive's cannot be opened. */
 static gboolean
-check_trusted (const char *path, char **why)
+check_trusted (const char *stem, const char *path, char **why)
 {
   g_autoptr (GError) error = NULL;
-  if (cb_trust_check (path, CB_TRUST_FILE, &error))
+  if (!cb_trust_check (path, CB_TRUST_FILE, &error))
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  if (!g_str_has_suffix (path, ".la"))
     return TRUE;
-  *why = g_strdup (error->message);
-  return FALSE;
+  g_auto (GStrv) modules = cb_ltarchive_modules (path, &error);
+  if (modules == NULL)
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  g_autofree char *fallback = g_strconcat (stem, LT_MODULE_EXT, NULL);
+  for (guint i = 0; modules[i] != NULL; i++)
+    if (!cb_trust_check (modules[i], CB_TRUST_FILE_OR_ABSENT, &error))
+      {
+        *why = g_strdup_printf ("libtool archive names %s: %s", modules[i],
+                                error->message);
+        return FALSE;
+      }
+  if (!cb_trust_check (fallback, CB_TRUST_FILE_OR_ABSENT, &error))
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static int
@@ -443,7 +470,7 @@ scan_one_file (const char *stem, void *data)
 
   if (path == NULL)
     return 0;
-  if (!check_trusted (path, &why))
+  if (!check_trusted (stem, path, &why))
     {
       add_problem (registry->problems, path, "%s", why);
       return 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "params.h"
+#include "ltarchive.h"
 #include "testutil.h"
 #include "trust.h"
 
@@ -598,6 +599,94 @@ test_trust_other_owner (void)
   assert_refused (mine, in_mine, in_mine, "is owned by");
 }
 
+/* A libtool archive names the module libltdl maps: in its libdir when it
+ * says it is installed.  The archive, in a safe directory, is fine; the
+ * module is anyone's. */
+static void
+write_archive (const char *dir, const char *libdir)
+{
+  g_autofree char *la = g_build_filename (dir, "loops.la", NULL);
+  g_autofree char *text = g_strdup_printf (
+      "# loops.la - a libtool library file\n"
+      "dlname='loops" LT_MODULE_EXT "'\n"
+      "library_names='loops" LT_MODULE_EXT "'\n"
+      "old_library=''\n"
+      "installed=yes\n"
+      "libdir='%s'\n",
+      libdir);
+  g_assert_true (g_file_set_contents (la, text, -1, NULL));
+  g_assert_cmpint (g_chmod (la, 0644), ==, 0);
+}
+
+static void
+test_trust_archive_libdir (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *archives = trust_mkdir (t, "archives", 0755);
+  g_autofree char *open_dir = trust_mkdir (t, "open", 0777);
+  g_autofree char *lib = trust_mkdir (t, "lib", 0755);
+  g_autofree char *la = g_build_filename (archives, "loops.la", NULL);
+  g_autofree char *bad = copy_loops_plugin (open_dir);
+  write_archive (archives, open_dir);
+  g_autofree char *named
+      = g_strdup_printf ("libtool archive names %s: %s", bad, open_dir);
+  assert_refused (archives, la, named, "is writable by all users");
+
+  /* Absent there, libltdl maps the module beside the archive, until
+   * someone creates one in the libdir. */
+  g_assert_cmpint (g_unlink (bad), ==, 0);
+  g_autofree char *beside = copy_loops_plugin (archives);
+  assert_refused (archives, la, open_dir, "is writable by all users");
+  g_assert_cmpint (g_unlink (beside), ==, 0);
+
+  /* A safe libdir: loaded from there. */
+  g_autofree char *good = copy_loops_plugin (lib);
+  write_archive (archives, lib);
+  g_autoptr (CbRegistry) registry = test_registry (archives);
+  const CbPlugin *loops = cb_registry_find_strategy (registry, "loops");
+  g_assert_nonnull (loops);
+  g_assert_cmpstr (loops->path, ==, la);
+  g_assert_cmpstr (lt_dlgetinfo (loops->handle)->filename, ==, good);
+  g_assert_cmpuint (registry->problems->len, ==, 0);
+}
+
+/* The modules an archive names, read as libltdl reads it. */
+static void
+assert_archive_modules (const char *text, const char *expected)
+{
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *la = g_build_filename (t->top, "m.la", NULL);
+  g_assert_true (g_file_set_contents (la, text, -1, NULL));
+  g_auto (GStrv) modules = cb_ltarchive_modules (la, &error);
+  g_assert_no_error (error);
+  g_autofree char *joined = g_strjoinv (" ", modules);
+  /* "@" in expected stands for the archive's directory. */
+  g_auto (GStrv) parts = g_strsplit (expected, "@", -1);
+  g_autofree char *want = g_strjoinv (t->top, parts);
+  g_assert_cmpstr (joined, ==, want);
+}
+
+static void
+test_trust_archive_modules (void)
+{
+  /* Installed when it does not say otherwise: libdir first. */
+  assert_archive_modules ("dlname='m.so'\nlibdir='/usr/lib/cb/'\n",
+                          "/usr/lib/cb/m.so @/m.so");
+  /* Uninstalled: .libs beside it; the last of library_names without a
+   * dlname; libdir unused. */
+  assert_archive_modules ("# x\ndlname=''\nlibrary_names='m.so.1 m.so'\n"
+                          "installed=no\nlibdir='/nowhere'\n",
+                          "@/.libs/m.so @/m.so");
+  /* No module named: nothing mapped from it. */
+  assert_archive_modules ("old_library='m.a'\n", "");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (cb_ltarchive_modules ("/nonexistent/m.la", &error));
+  g_assert_nonnull (error);
+}
+
 /* Each refusal is one line of --list-plugins naming the file and the
  * reason; everything else is listed. */
 static void
@@ -717,6 +806,10 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/trust/sticky-other-owner",
                    test_trust_sticky_other_owner);
   g_test_add_func ("/registry/trust/other-owner", test_trust_other_owner);
+  g_test_add_func ("/registry/trust/archive-libdir",
+                   test_trust_archive_libdir);
+  g_test_add_func ("/registry/trust/archive-modules",
+                   test_trust_archive_modules);
   g_test_add_func ("/registry/trust/listed", test_trust_listed);
   g_test_add_func ("/registry/trust/walk", test_trust_walk);
   return g_test_run ();
