@@ -120,6 +120,22 @@ list_append_class (GString *out, const char *kind, const char *name,
   list_append_params (out, specs);
 }
 
+/* What a strategy declared of itself (ABI 1.1), which the core's
+ * speedup, efficiency and --plot go by. */
+static void
+list_append_declarations (GString *out, const CbPlugin *plugin)
+{
+  const char *workers = cb_plugin_worker_param (plugin);
+  if (workers != NULL)
+    {
+      g_autofree char *text = cb_text_display (workers);
+      g_string_append_printf (out, "      worker count: %s\n", text);
+    }
+  if (cb_plugin_strategy_flags (plugin) & CB_STRATEGY_BASELINE)
+    g_string_append (out, "      baseline: speedup and efficiency are "
+                          "measured against it\n");
+}
+
 static void
 list_append_plugin (GString *out, const CbPlugin *plugin)
 {
@@ -130,15 +146,20 @@ list_append_plugin (GString *out, const CbPlugin *plugin)
   g_autofree char *description = cb_text_display (desc->description);
   g_autofree char *path = cb_text_display (plugin->path);
 
-  g_string_append_printf (out, "  %s (%s), version %s, license %s\n", name,
-                          plugin_kind (desc), version, license);
+  g_string_append_printf (out, "  %s (%s), version %s, license %s, "
+                               "plugin ABI %u.%u\n",
+                          name, plugin_kind (desc), version, license,
+                          desc->abi_major, desc->abi_minor);
   g_string_append_printf (out, "    %s\n    file: %s\n", description, path);
   if (desc->workload != NULL)
     list_append_class (out, "workload", desc->workload->name,
                        desc->workload->summary, desc->workload->params);
   if (desc->strategy != NULL)
-    list_append_class (out, "strategy", desc->strategy->name,
-                       desc->strategy->summary, desc->strategy->params);
+    {
+      list_append_class (out, "strategy", desc->strategy->name,
+                         desc->strategy->summary, desc->strategy->params);
+      list_append_declarations (out, plugin);
+    }
 }
 
 static void

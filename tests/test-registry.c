@@ -157,6 +157,23 @@ test_abi_1_0_listed (void)
   g_assert_nonnull (strstr (exec->out, "/abi10."));
   g_assert_nonnull (strstr (exec->out, "strategy abi10-threads:"));
   g_assert_nonnull (strstr (exec->out, "Problems: none"));
+  /* The ABI each plugin was built against, and the 1.1 declarations the
+   * core goes by: none for the 1.0 fixture, whose "threads" is just a
+   * parameter to it. */
+  g_assert_nonnull (strstr (exec->out, "  abi10 (workload+strategy), version "));
+  const char *abi10 = strstr (exec->out, "  abi10 (");
+  const char *line_end = strchr (abi10, '\n');
+  g_autofree char *header = g_strndup (abi10, line_end - abi10);
+  g_assert_true (g_str_has_suffix (header, ", plugin ABI 1.0"));
+  const char *next = line_end;
+  while (next[0] == '\n' && g_str_has_prefix (next + 1, "    "))
+    next = strchr (next + 1, '\n');
+  g_autofree char *entry = g_strndup (abi10, next - abi10);
+  g_assert_nonnull (strstr (entry, "strategy abi10-threads:"));
+  g_assert_null (strstr (entry, "worker count:"));
+  g_assert_nonnull (strstr (exec->out, "      worker count: threads\n"));
+  g_assert_nonnull (strstr (exec->out, "      worker count: loops\n"));
+  g_assert_nonnull (strstr (exec->out, "      baseline: speedup and efficiency"));
 }
 
 /* Runs one suite with --format json; asserts every row of it is ok. */
