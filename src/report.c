@@ -190,6 +190,24 @@ cb_report_memory_sentence (const CbReport *report)
                           ms);
 }
 
+/* What the workers ran with, read back from them: the first run that
+ * knows it (every worker of a session gets the same). */
+static guint64
+workers_timer_slack (const CbReport *report)
+{
+  for (guint i = 0; report->results != NULL && i < report->results->len; i++)
+    {
+      const CbResult *r = report->results->pdata[i];
+      for (guint k = 0; r->samples != NULL && k < r->samples->len; k++)
+        {
+          const CbRunSample *s = &g_array_index (r->samples, CbRunSample, k);
+          if (s->timer_slack > 0)
+            return s->timer_slack;
+        }
+    }
+  return 0;
+}
+
 char *
 cb_report_settings_sentence (const CbReport *report)
 {
@@ -207,6 +225,15 @@ cb_report_settings_sentence (const CbReport *report)
           g_autofree char *t = cb_fmt_general (report->options->timeout, 6);
           g_string_append_printf (s, "; timeout %s s per run", t);
         }
+    }
+  guint64 slack = workers_timer_slack (report);
+  if (slack > 0)
+    {
+      g_autofree char *us = cb_fmt_general (slack / 1000.0, 6);
+      g_string_append_printf (
+          s, "; timer slack %s µs (%s)", us,
+          report->options && report->options->timer_slack ? "--timer-slack"
+                                                          : "the system's");
     }
   return g_string_free (s, FALSE);
 }

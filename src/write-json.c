@@ -194,6 +194,45 @@ json_add_role (JsonBuilder *b, const char *role, const CbPlugin *plugin,
   json_builder_end_object (b);
 }
 
+static gint
+by_completion (gconstpointer a, gconstpointer b, gpointer completion)
+{
+  const double *t = completion;
+  double ta = t[*(const guint *) a], tb = t[*(const guint *) b];
+  guint ia = *(const guint *) a, ib = *(const guint *) b;
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
+  return (ia > ib) - (ia < ib);
+}
+
+/* --items: every item as [index, completion seconds, digest], in the
+ * order the items completed, so exactly-once can be checked from outside.
+ * Digests are 16 hex digits: JSON numbers do not hold 64 bits exactly. */
+static void
+json_add_items (JsonBuilder *b, const CbRunSample *s)
+{
+  g_autofree guint *order = g_new (guint, MAX (s->n_items, 1));
+  for (guint i = 0; i < s->n_items; i++)
+    order[i] = i;
+  g_qsort_with_data (order, s->n_items, sizeof (guint), by_completion,
+                     (gpointer) s->completion);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < s->n_items; k++)
+    {
+      guint i = order[k];
+      char digest[17];
+      g_snprintf (digest, sizeof digest, "%016" G_GINT64_MODIFIER "x",
+                  s->digests[i]);
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, i);
+      json_builder_add_double_value (b, s->completion[i]);
+      json_builder_add_string_value (b, digest);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
 static void
 json_add_run (JsonBuilder *b, const CbRunSample *s)
 {
@@ -205,11 +244,28 @@ json_add_run (JsonBuilder *b, const CbRunSample *s)
   json_add_double (b, "worker_cpu_sys", s->worker_cpu_sys);
   json_add_uint64 (b, "ctx_voluntary", s->ctx_voluntary);
   json_add_uint64 (b, "ctx_involuntary", s->ctx_involuntary);
-  json_add_uint64 (b, "tree_peak_pss", s->tree_peak_pss);
-  json_add_uint64 (b, "tree_peak_rss", s->tree_peak_rss);
+  /* null, not 0, where neither a sample nor the worker saw the tree */
+  if (!s->memory_unknown)
+    {
+      json_add_uint64 (b, "tree_peak_pss", s->tree_peak_pss);
+      json_add_uint64 (b, "tree_peak_rss", s->tree_peak_rss);
+    }
+  else
+    {
+      json_add_null (b, "tree_peak_pss");
+      json_add_null (b, "tree_peak_rss");
+    }
   json_add_uint64 (b, "worker_hwm", s->worker_hwm);
   json_add_uint64 (b, "worker_maxrss", s->worker_maxrss);
   json_add_int (b, "memory_samples", s->n_samples);
+  if (s->timer_slack > 0)
+    json_add_uint64 (b, "timer_slack_ns", s->timer_slack);
+  else
+    json_add_null (b, "timer_slack_ns");
+  json_add_string (b, "plugin_output", s->plugin_output);
+  json_add_uint64 (b, "plugin_output_bytes", s->plugin_output_bytes);
+  if (s->digests != NULL)
+    json_add_items (b, s);
   json_builder_end_object (b);
 }
 
