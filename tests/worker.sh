@@ -139,6 +139,29 @@ env_run print >"$tmp/print.txt" 2>&1 ||
 ! grep -q "workerenv: not JSON" "$tmp/print.txt" ||
   fail "the plugin's text reached concbench's table"
 
+# The worker program loads the plugins again, with the registry's checks: a
+# plugin file made writable by all users after concbench scanned it is
+# refused there too (the wrapper does that between scan and load).
+mkdir "$tmp/p" && cp "$CONCBENCH_TEST_PLUGINS"/.libs/workerenv.so "$tmp/p/" &&
+  chmod 755 "$tmp/p" && chmod 644 "$tmp/p/workerenv.so" || exit 99
+cat >"$tmp/wrap" <<WRAP
+#!/bin/sh
+chmod 666 "$tmp/p/workerenv.so"
+exec "$CONCBENCH_WORKER" "\$@"
+WRAP
+chmod 755 "$tmp/wrap"
+CONCBENCH_WORKER=$tmp/wrap cb --plugin-dir "$tmp/p" -w sieve -s workerenv \
+  -p items=2 -p complexity=10 --runs 1 --format json >"$tmp/rebuild.json" \
+  2>"$tmp/rebuild.err"
+"$PY" - "$tmp/rebuild.json" <<'PYEOF' || fail "the worker loads a plugin the registry would refuse"
+import json, sys
+row = json.load(open(sys.argv[1]))["benchmarks"][0]
+assert row["status"] == "failed", row["status"]
+assert row["error"].startswith("the worker cannot rebuild the benchmark: "), row["error"]
+assert "workerenv.so" in row["error"] and "writable" in row["error"], row["error"]
+print("refused in the worker:", row["error"])
+PYEOF
+
 # A worker program that cannot run: one failed row, one clear reason.
 CONCBENCH_WORKER=$tmp/no-such-worker cb -w sieve -s sequential \
   -p items=2 -p complexity=10 --runs 1 --format json >"$tmp/missing.json" \
