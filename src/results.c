@@ -107,6 +107,8 @@ stats_of_bytes (const CbResult *result, gsize offset, gboolean known_only,
       v[k++] = (double) G_STRUCT_MEMBER (guint64, s, offset);
     }
   cb_stats_compute (v, k, out);
+  if (k == 0)
+    out->mean = NAN; /* unknown: every writer shows it as such, none as 0 */
 }
 
 static void
