@@ -314,6 +314,7 @@ create_result_fd (GError **error)
       if (fd >= 0)
         unlink (path);
     }
+  fd = cb_worker_fd_above_stdio (fd);
   if (fd < 0)
     g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
                  "cannot create the result area: %s", g_strerror (errno));
@@ -408,6 +409,7 @@ open_pipes (int go[2], int status[2], GError **error)
       close (go[1]);
       return FALSE;
     }
+  status[1] = cb_worker_fd_above_stdio (status[1]);
   return TRUE;
 }
 
