@@ -22,25 +22,41 @@
 #include <sys/prctl.h>
 #endif
 
+#include "cgroup.h"
+#include "childwait.h"
 #include "proctree.h"
 #include "shared-area.h"
 #include "verify.h"
 #include "worker.h"
 
 #define GRACE_SECONDS 2.0
+/* Leftovers just sent SIGKILL normally die at once; one in an
+ * uninterruptible sleep is given up on after this. */
+#define REAP_SECONDS 2.0
+/* The longest the supervisor sleeps without looking at the clock: a
+ * wake-up is due on every event, this only bounds a missed one. */
+#define MAX_SLEEP_MS 1000
 
 struct CbRunner {
   CbRunOptions options;
   CbVerifier *verifier;
+  CbCgroup *cgroup;      /* NULL: none could be made, or not wanted */
+  gboolean cgroup_tried; /* made lazily, at the first worker */
+  CbCgroup *unusable;    /* made, but a worker could not be moved in */
+  gboolean rlimit_as;    /* this run's memory limit is RLIMIT_AS */
+  guint64 oom_kills;     /* the cgroup's count before this run */
 };
 
 static volatile sig_atomic_t interrupted_by;
 static volatile pid_t current_worker;
+static volatile int current_kill_fd = -1; /* the worker's cgroup.kill */
 
 void
 cb_runner_interrupt (int signum)
 {
-  interrupted_by = signum;
+  if (!interrupted_by)
+    interrupted_by = signum;
+  cb_child_wait_wake ();
 }
 
 int
@@ -53,8 +69,11 @@ void
 cb_runner_kill_now (void)
 {
   pid_t pid = current_worker;
+  int fd = current_kill_fd;
   if (pid > 0)
     kill (-pid, SIGKILL);
+  if (fd >= 0)
+    (void) !write (fd, "1", 1);
 }
 
 gboolean
@@ -69,6 +88,7 @@ cb_runner_new (const CbRunOptions *options)
   CbRunner *runner = g_new0 (CbRunner, 1);
   runner->options = *options;
   runner->verifier = cb_verifier_new ();
+  cb_child_wait_init ();
 #if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_CHILD_SUBREAPER)
   /* Whatever a plugin forks and abandons is re-parented to us, so we can
    * reap it: no zombie outlives its benchmark. */
@@ -83,6 +103,8 @@ cb_runner_free (CbRunner *runner)
   if (runner == NULL)
     return;
   cb_verifier_free (runner->verifier);
+  cb_cgroup_free (runner->cgroup);
+  cb_cgroup_free (runner->unusable);
   g_free (runner);
 }
 
@@ -105,13 +127,6 @@ cb_bench_info_clear (CbBenchInfo *info)
   g_clear_pointer (&info->item_waits, g_free);
 }
 
-static void
-sleep_seconds (double s)
-{
-  struct timespec ts = { (time_t) s, (long) ((s - (time_t) s) * 1e9) };
-  nanosleep (&ts, NULL);
-}
-
 typedef struct {
   int status;
   struct rusage usage;
@@ -119,6 +134,9 @@ typedef struct {
   int interrupted;
   CbTreeMemory peak;
   guint n_samples;
+  double sampler_cpu; /* seconds */
+  guint n_leftovers;
+  guint64 oom_kills; /* by the cgroup's memory controller, this run */
 } WaitResult;
 
 static void
@@ -127,77 +145,180 @@ kill_group (pid_t pgid, int sig)
   kill (-pgid, sig);
 }
 
-/* Reaps every child left, waiting briefly for ones just sent SIGKILL. */
+/* Everything of the worker's at once: its group, and its cgroup, which
+ * also holds what left the group or the session. */
 static void
-reap_leftovers (void)
+kill_tree (CbRunner *runner, pid_t pgid)
 {
-  for (guint tries = 0; tries < 2000;)
+  kill_group (pgid, SIGKILL);
+  if (runner->cgroup != NULL)
     {
-      pid_t r = waitpid (-1, NULL, WNOHANG);
-      if (r < 0)
-        break; /* no children left */
-      if (r == 0)
-        {
-          sleep_seconds (0.001);
-          tries++;
-        }
+      g_autoptr (GHashTable) killed = g_hash_table_new (NULL, NULL);
+      cb_cgroup_kill_all (runner->cgroup, killed);
     }
 }
 
+/* Reaps every child that has exited; FALSE once no child is left. */
+static gboolean
+reap_exited (void)
+{
+  for (;;)
+    {
+      pid_t r = waitpid (-1, NULL, WNOHANG);
+      if (r == 0)
+        return TRUE;
+      if (r < 0 && errno != EINTR)
+        return FALSE;
+    }
+}
+
+/* As the subreaper we are the parent of every orphan of the worker's, in
+ * whatever session or group: any live child of ours once the worker has
+ * gone is one it left. */
+static void
+kill_children (GHashTable *killed)
+{
+  g_autoptr (GArray) children = cb_proc_children ();
+  for (guint i = 0; i < children->len; i++)
+    {
+      pid_t pid = g_array_index (children, pid_t, i);
+      g_hash_table_add (killed, GINT_TO_POINTER (pid));
+      kill (pid, SIGKILL);
+    }
+}
+
+/* Nothing of the benchmark may outlive it: kills what the worker left
+ * behind (in its cgroup, its group, or re-parented to us) and reaps it.
+ * Returns how many processes were still alive. */
+static guint
+reap_leftovers (CbRunner *runner, pid_t pgid)
+{
+  g_autoptr (GHashTable) killed = g_hash_table_new (NULL, NULL);
+  gint64 give_up = shared_now_ns () + (gint64) (REAP_SECONDS * 1e9);
+
+  while (reap_exited () && shared_now_ns () < give_up)
+    {
+      if (runner->cgroup != NULL)
+        cb_cgroup_kill_all (runner->cgroup, killed);
+      kill_children (killed);
+      /* Members not re-parented yet: their parent is a leftover too. */
+      kill_group (pgid, SIGKILL);
+      g_usleep (1000);
+    }
+  return g_hash_table_size (killed);
+}
+
+typedef struct {
+  CbRunner *runner;
+  pid_t pid;
+  WaitResult *res;
+  CbProcTree *tree; /* NULL: no sampling */
+  gint64 interval, deadline, next_sample, term_sent; /* ns; 0: none */
+} Watch;
+
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+take_sample (Watch *w, gint64 now)
+{
+  WaitResult *res = w->res;
+  CbTreeMemory mem;
+  double cpu0 = thread_cpu_seconds ();
+  if (cb_proc_tree_sample (w->tree, &mem))
+    {
+      res->peak.pss = MAX (res->peak.pss, mem.pss);
+      res->peak.rss = MAX (res->peak.rss, mem.rss);
+      res->peak.n_processes = MAX (res->peak.n_processes, mem.n_processes);
+      res->n_samples++;
+    }
+  res->sampler_cpu += thread_cpu_seconds () - cpu0;
+  /* On schedule, not drifting by the sample's own time; a late wake-up
+   * does not make up the samples it missed. */
+  w->next_sample += w->interval;
+  if (w->next_sample <= now)
+    w->next_sample = now + w->interval;
+}
+
+/* Interrupt, timeout (SIGTERM), then the grace before SIGKILL. */
+static void
+enforce (Watch *w, gint64 now)
+{
+  WaitResult *res = w->res;
+  if (interrupted_by && !res->interrupted)
+    {
+      res->interrupted = interrupted_by;
+      kill_tree (w->runner, w->pid);
+    }
+  if (w->deadline && now >= w->deadline && !res->timed_out)
+    {
+      res->timed_out = TRUE;
+      kill_group (w->pid, SIGTERM);
+      w->term_sent = now;
+    }
+  if (w->term_sent && now >= w->term_sent + (gint64) (GRACE_SECONDS * 1e9))
+    {
+      kill_tree (w->runner, w->pid);
+      w->term_sent = 0;
+    }
+}
+
+/* Milliseconds to the next thing due: a sample, the timeout, the end of
+ * the grace; the worker's exit and interrupts end the sleep themselves. */
+static int
+sleep_ms (const Watch *w, gint64 now)
+{
+  gint64 wake = now + (gint64) MAX_SLEEP_MS * 1000000;
+  if (w->tree != NULL)
+    wake = MIN (wake, w->next_sample);
+  if (w->deadline && !w->res->timed_out)
+    wake = MIN (wake, w->deadline);
+  if (w->term_sent)
+    wake = MIN (wake, w->term_sent + (gint64) (GRACE_SECONDS * 1e9));
+  /* Rounded up: waking a little early would only spin. */
+  return wake <= now ? 0 : (int) ((wake - now + 999999) / 1000000);
+}
+
 /* Waits for the worker while sampling its tree's memory and watching the
- * clock and the interrupt flag. */
+ * clock and the interrupt flag: each is noticed when it happens. */
 static void
 supervise (CbRunner *runner, pid_t pid, WaitResult *res)
 {
-  g_autoptr (CbProcTree) tree
-      = runner->options.memory_interval > 0 ? cb_proc_tree_new (pid) : NULL;
+  const CbRunOptions *o = &runner->options;
   gint64 start = shared_now_ns ();
-  gint64 term_sent = 0;
-  double interval = runner->options.memory_interval > 0
-                        ? runner->options.memory_interval
-                        : 0.01;
+  g_autoptr (CbChildWait) wait = cb_child_wait_new (pid);
+  g_autoptr (CbProcTree) tree = NULL;
+  if (o->memory_interval > 0)
+    tree = cb_proc_tree_new (pid, runner->cgroup
+                                      ? cb_cgroup_procs_file (runner->cgroup)
+                                      : NULL);
+  Watch w = { runner, pid, res, tree, (gint64) (o->memory_interval * 1e9),
+              o->timeout > 0 ? start + (gint64) (o->timeout * 1e9) : 0,
+              start, 0 };
 
   for (;;)
     {
       pid_t r = wait4 (pid, &res->status, WNOHANG, &res->usage);
       if (r == pid || (r < 0 && errno != EINTR))
         break;
-      if (tree != NULL)
-        {
-          CbTreeMemory mem;
-          if (cb_proc_tree_sample (tree, &mem))
-            {
-              res->peak.pss = MAX (res->peak.pss, mem.pss);
-              res->peak.rss = MAX (res->peak.rss, mem.rss);
-              res->peak.n_processes = MAX (res->peak.n_processes,
-                                           mem.n_processes);
-              res->n_samples++;
-            }
-        }
-      double elapsed = (shared_now_ns () - start) / 1e9;
-      if (interrupted_by && !res->interrupted)
-        {
-          res->interrupted = interrupted_by;
-          kill_group (pid, SIGKILL);
-        }
-      if (runner->options.timeout > 0 && elapsed > runner->options.timeout
-          && !res->timed_out)
-        {
-          res->timed_out = TRUE;
-          kill_group (pid, SIGTERM);
-          term_sent = shared_now_ns ();
-        }
-      if (term_sent && (shared_now_ns () - term_sent) / 1e9 > GRACE_SECONDS)
-        {
-          kill_group (pid, SIGKILL);
-          term_sent = 0;
-        }
-      sleep_seconds (interval);
+      gint64 now = shared_now_ns ();
+      if (tree != NULL && now >= w.next_sample)
+        take_sample (&w, now);
+      enforce (&w, now);
+      cb_child_wait_sleep (wait, sleep_ms (&w, shared_now_ns ()));
     }
-  /* Nothing of the benchmark may outlive it: kill what it left behind and
-   * reap whatever was re-parented to us. */
-  kill_group (pid, SIGKILL);
-  reap_leftovers ();
+  res->n_leftovers = reap_leftovers (runner, pid);
+  int kill_fd = current_kill_fd;
+  current_kill_fd = -1;
+  if (kill_fd >= 0)
+    close (kill_fd);
+  if (runner->cgroup != NULL)
+    res->oom_kills = cb_cgroup_oom_kills (runner->cgroup) - runner->oom_kills;
 }
 
 static char *
@@ -276,6 +397,14 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res)
     }
 }
 
+/* What the supervisor itself saw of the run. */
+static void
+fill_supervision (CbRunSample *sample, const WaitResult *res)
+{
+  sample->sampler_cpu = res->sampler_cpu;
+  sample->n_leftovers = res->n_leftovers;
+}
+
 static int
 create_result_fd (GError **error)
 {
@@ -294,23 +423,25 @@ create_result_fd (GError **error)
   return fd;
 }
 
-static gboolean
-judge_run (CbRunner *runner, const CbBenchmark *bench, const WaitResult *res,
-           const Shared *shared, GError **error)
+/* As the user wrote it: 512M, 2G; bytes when no suffix fits. */
+static char *
+describe_size (guint64 bytes)
 {
-  if (res->interrupted)
+  static const char suffixes[] = "KMGT";
+  int i = -1;
+  while (i < 3 && bytes >= 1024 && bytes % 1024 == 0)
     {
-      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED,
-                   "interrupted by signal %d (%s)", res->interrupted,
-                   g_strsignal (res->interrupted));
-      return FALSE;
+      bytes /= 1024;
+      i++;
     }
-  if (res->timed_out)
-    {
-      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_TIMEOUT,
-                   "timed out after %g s", runner->options.timeout);
-      return FALSE;
-    }
+  if (i < 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "%c", bytes, suffixes[i]);
+}
+
+static gboolean
+judge_exit (const WaitResult *res, const Shared *shared, GError **error)
+{
   if (shared != NULL && shared->error[0] != '\0')
     {
       g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED, "%s",
@@ -326,15 +457,99 @@ judge_run (CbRunner *runner, const CbBenchmark *bench, const WaitResult *res,
                        ? " before the benchmark finished" : "");
       return FALSE;
     }
+  return TRUE;
+}
+
+/* RLIMIT_AS makes an allocation fail, and what the worker does then (an
+ * error, an abort, a crash) looks like any other failure: say both. */
+static void
+blame_address_limit (guint64 limit, GError **error)
+{
+  g_autofree char *size = describe_size (limit);
+  g_autofree char *why = g_strdup ((*error)->message);
+  g_clear_error (error);
+  g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+               "exceeded the memory limit of %s (under RLIMIT_AS, which "
+               "cannot tell it from another failure: %s)", size, why);
+}
+
+static gboolean
+judge_run (CbRunner *runner, const CbBenchmark *bench, const WaitResult *res,
+           const Shared *shared, GError **error)
+{
+  if (res->interrupted)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED,
+                   "interrupted by signal %d (%s)", res->interrupted,
+                   g_strsignal (res->interrupted));
+      return FALSE;
+    }
+  if (res->oom_kills > 0)
+    {
+      g_autofree char *size = describe_size (runner->options.memory_limit);
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "exceeded the memory limit of %s", size);
+      return FALSE;
+    }
+  if (res->timed_out)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_TIMEOUT,
+                   "timed out after %g s", runner->options.timeout);
+      return FALSE;
+    }
+  if (!judge_exit (res, shared, error))
+    {
+      if (runner->rlimit_as)
+        blame_address_limit (runner->options.memory_limit, error);
+      return FALSE;
+    }
   return cb_verifier_check_items (runner->verifier, bench->workload_key,
                                   shared, error);
 }
 
-/* Puts a just-forked worker where it must run before it runs anything:
- * the hook for per-worker cgroups and limits. */
+/* The runner's cgroup, made at the first worker; NULL where none can be. */
+static CbCgroup *
+worker_cgroup (CbRunner *runner)
+{
+  if (!runner->cgroup_tried && !runner->options.no_cgroup)
+    runner->cgroup = cb_cgroup_new (runner->options.memory_limit, NULL);
+  runner->cgroup_tried = TRUE;
+  return runner->cgroup;
+}
+
+/* Puts a just-forked worker where it must run before it runs anything: in
+ * the runner's cgroup, under the memory limit. */
 static gboolean
 place_worker (CbRunner *runner, pid_t pid, GError **error)
 {
+  guint64 limit = runner->options.memory_limit;
+  CbCgroup *cgroup = worker_cgroup (runner);
+
+  if (cgroup != NULL && !cb_cgroup_add (cgroup, pid, NULL))
+    {
+      /* Not ours to move into after all (a delegation rule): do as where
+       * there is no cgroup, for this worker and the next. */
+      runner->unusable = g_steal_pointer (&runner->cgroup);
+      cgroup = NULL;
+    }
+  runner->rlimit_as = limit > 0
+                      && (cgroup == NULL || !cb_cgroup_limits_memory (cgroup));
+  if (runner->rlimit_as)
+    {
+      struct rlimit lim = { limit, limit };
+      if (prlimit (pid, RLIMIT_AS, &lim, NULL) != 0)
+        {
+          g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                       "cannot set the memory limit (RLIMIT_AS): %s",
+                       g_strerror (errno));
+          return FALSE;
+        }
+    }
+  if (cgroup != NULL)
+    {
+      runner->oom_kills = cb_cgroup_oom_kills (cgroup);
+      current_kill_fd = cb_cgroup_open_kill (cgroup);
+    }
   return TRUE;
 }
 
@@ -423,6 +638,7 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
     {
       fill_info (info, shared);
       fill_sample (sample, shared, &res);
+      fill_supervision (sample, &res);
     }
   if (shared != NULL)
     munmap (shared, size);

@@ -17,6 +17,10 @@ typedef struct {
   guint64 tree_peak_pss, tree_peak_rss; /* bytes, summed over the tree */
   guint64 worker_hwm, worker_maxrss;    /* bytes, the worker alone */
   guint n_samples; /* memory samples taken */
+  double sampler_cpu; /* CPU seconds the runner spent taking them */
+  /* Processes of the worker's tree still alive once the worker had exited,
+   * killed by the runner. */
+  guint n_leftovers;
   guint n_items;
   double *completion; /* per item: seconds from start of execute */
   double *service;    /* per item: seconds inside the workload's run */
@@ -35,6 +39,10 @@ typedef struct {
   guint64 seed;
   double timeout; /* seconds per run; <= 0: none */
   double memory_interval; /* seconds between samples; <= 0: no sampling */
+  guint64 memory_limit; /* bytes for the worker's tree; 0: none */
+  /* Do not put workers in a cgroup of their own even where one can be
+   * made: find what they leave behind as the subreaper (tests). */
+  gboolean no_cgroup;
 } CbRunOptions;
 
 typedef enum {
