@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The supervising side of a run: fork, memory sampling, timeouts and
- * interrupts, then judging what the worker left in the result area. */
+/* The supervising side of a run: fork, placing the worker (its cgroup and
+ * memory limit), the wait (supervise.c), then judging what the worker left
+ * in the result area. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -26,16 +27,9 @@
 #include "childwait.h"
 #include "proctree.h"
 #include "shared-area.h"
+#include "supervise.h"
 #include "verify.h"
 #include "worker.h"
-
-#define GRACE_SECONDS 2.0
-/* Leftovers just sent SIGKILL normally die at once; one in an
- * uninterruptible sleep is given up on after this. */
-#define REAP_SECONDS 2.0
-/* The longest the supervisor sleeps without looking at the clock: a
- * wake-up is due on every event, this only bounds a missed one. */
-#define MAX_SLEEP_MS 1000
 
 struct CbRunner {
   CbRunOptions options;
@@ -127,17 +121,7 @@ cb_bench_info_clear (CbBenchInfo *info)
   g_clear_pointer (&info->item_waits, g_free);
 }
 
-typedef struct {
-  int status;
-  struct rusage usage;
-  gboolean timed_out;
-  int interrupted;
-  CbTreeMemory peak;
-  guint n_samples;
-  double sampler_cpu; /* seconds */
-  guint n_leftovers;
-  guint64 oom_kills; /* by the cgroup's memory controller, this run */
-} WaitResult;
+typedef CbWaitResult WaitResult;
 
 static void
 kill_group (pid_t pgid, int sig)
@@ -145,174 +129,15 @@ kill_group (pid_t pgid, int sig)
   kill (-pgid, sig);
 }
 
-/* Everything of the worker's at once: its group, and its cgroup, which
- * also holds what left the group or the session. */
-static void
-kill_tree (CbRunner *runner, pid_t pgid)
-{
-  kill_group (pgid, SIGKILL);
-  if (runner->cgroup != NULL)
-    {
-      g_autoptr (GHashTable) killed = g_hash_table_new (NULL, NULL);
-      cb_cgroup_kill_all (runner->cgroup, killed);
-    }
-}
-
-/* Reaps every child that has exited; FALSE once no child is left. */
-static gboolean
-reap_exited (void)
-{
-  for (;;)
-    {
-      pid_t r = waitpid (-1, NULL, WNOHANG);
-      if (r == 0)
-        return TRUE;
-      if (r < 0 && errno != EINTR)
-        return FALSE;
-    }
-}
-
-/* As the subreaper we are the parent of every orphan of the worker's, in
- * whatever session or group: any live child of ours once the worker has
- * gone is one it left. */
-static void
-kill_children (GHashTable *killed)
-{
-  g_autoptr (GArray) children = cb_proc_children ();
-  for (guint i = 0; i < children->len; i++)
-    {
-      pid_t pid = g_array_index (children, pid_t, i);
-      g_hash_table_add (killed, GINT_TO_POINTER (pid));
-      kill (pid, SIGKILL);
-    }
-}
-
-/* Nothing of the benchmark may outlive it: kills what the worker left
- * behind (in its cgroup, its group, or re-parented to us) and reaps it.
- * Returns how many processes were still alive. */
-static guint
-reap_leftovers (CbRunner *runner, pid_t pgid)
-{
-  g_autoptr (GHashTable) killed = g_hash_table_new (NULL, NULL);
-  gint64 give_up = shared_now_ns () + (gint64) (REAP_SECONDS * 1e9);
-
-  while (reap_exited () && shared_now_ns () < give_up)
-    {
-      if (runner->cgroup != NULL)
-        cb_cgroup_kill_all (runner->cgroup, killed);
-      kill_children (killed);
-      /* Members not re-parented yet: their parent is a leftover too. */
-      kill_group (pgid, SIGKILL);
-      g_usleep (1000);
-    }
-  return g_hash_table_size (killed);
-}
-
-typedef struct {
-  CbRunner *runner;
-  pid_t pid;
-  WaitResult *res;
-  CbProcTree *tree; /* NULL: no sampling */
-  gint64 interval, deadline, next_sample, term_sent; /* ns; 0: none */
-} Watch;
-
-static double
-thread_cpu_seconds (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-take_sample (Watch *w, gint64 now)
-{
-  WaitResult *res = w->res;
-  CbTreeMemory mem;
-  double cpu0 = thread_cpu_seconds ();
-  if (cb_proc_tree_sample (w->tree, &mem))
-    {
-      res->peak.pss = MAX (res->peak.pss, mem.pss);
-      res->peak.rss = MAX (res->peak.rss, mem.rss);
-      res->peak.n_processes = MAX (res->peak.n_processes, mem.n_processes);
-      res->n_samples++;
-    }
-  res->sampler_cpu += thread_cpu_seconds () - cpu0;
-  /* On schedule, not drifting by the sample's own time; a late wake-up
-   * does not make up the samples it missed. */
-  w->next_sample += w->interval;
-  if (w->next_sample <= now)
-    w->next_sample = now + w->interval;
-}
-
-/* Interrupt, timeout (SIGTERM), then the grace before SIGKILL. */
-static void
-enforce (Watch *w, gint64 now)
-{
-  WaitResult *res = w->res;
-  if (interrupted_by && !res->interrupted)
-    {
-      res->interrupted = interrupted_by;
-      kill_tree (w->runner, w->pid);
-    }
-  if (w->deadline && now >= w->deadline && !res->timed_out)
-    {
-      res->timed_out = TRUE;
-      kill_group (w->pid, SIGTERM);
-      w->term_sent = now;
-    }
-  if (w->term_sent && now >= w->term_sent + (gint64) (GRACE_SECONDS * 1e9))
-    {
-      kill_tree (w->runner, w->pid);
-      w->term_sent = 0;
-    }
-}
-
-/* Milliseconds to the next thing due: a sample, the timeout, the end of
- * the grace; the worker's exit and interrupts end the sleep themselves. */
-static int
-sleep_ms (const Watch *w, gint64 now)
-{
-  gint64 wake = now + (gint64) MAX_SLEEP_MS * 1000000;
-  if (w->tree != NULL)
-    wake = MIN (wake, w->next_sample);
-  if (w->deadline && !w->res->timed_out)
-    wake = MIN (wake, w->deadline);
-  if (w->term_sent)
-    wake = MIN (wake, w->term_sent + (gint64) (GRACE_SECONDS * 1e9));
-  /* Rounded up: waking a little early would only spin. */
-  return wake <= now ? 0 : (int) ((wake - now + 999999) / 1000000);
-}
-
-/* Waits for the worker while sampling its tree's memory and watching the
- * clock and the interrupt flag: each is noticed when it happens. */
+/* Waits for the worker (cb_supervise), then drops what the run held and
+ * reads what the cgroup saw of it. */
 static void
 supervise (CbRunner *runner, pid_t pid, WaitResult *res)
 {
-  const CbRunOptions *o = &runner->options;
-  gint64 start = shared_now_ns ();
-  g_autoptr (CbChildWait) wait = cb_child_wait_new (pid);
-  g_autoptr (CbProcTree) tree = NULL;
-  if (o->memory_interval > 0)
-    tree = cb_proc_tree_new (pid, runner->cgroup
-                                      ? cb_cgroup_procs_file (runner->cgroup)
-                                      : NULL);
-  Watch w = { runner, pid, res, tree, (gint64) (o->memory_interval * 1e9),
-              o->timeout > 0 ? start + (gint64) (o->timeout * 1e9) : 0,
-              start, 0 };
-
-  for (;;)
-    {
-      pid_t r = wait4 (pid, &res->status, WNOHANG, &res->usage);
-      if (r == pid || (r < 0 && errno != EINTR))
-        break;
-      gint64 now = shared_now_ns ();
-      if (tree != NULL && now >= w.next_sample)
-        take_sample (&w, now);
-      enforce (&w, now);
-      cb_child_wait_sleep (wait, sleep_ms (&w, shared_now_ns ()));
-    }
-  res->n_leftovers = reap_leftovers (runner, pid);
+  const CbWatchSettings settings = { runner->options.timeout,
+                                     runner->options.memory_interval,
+                                     runner->cgroup };
+  cb_supervise (&settings, pid, res);
   int kill_fd = current_kill_fd;
   current_kill_fd = -1;
   if (kill_fd >= 0)
