@@ -50,7 +50,10 @@ usage (GError **error, const char *fmt, ...)
   va_start (ap, fmt);
   g_autofree char *msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
+  /* The values quoted in it are the user's: one printable line. */
+  g_autofree char *printable = cb_text_printable (msg);
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       printable);
   return FALSE;
 }
 
@@ -111,10 +114,11 @@ apply_single (CbOptions *o, const char *name, const char *value,
     }
   else if (strcmp (name, "--runs") == 0)
     {
-      if (strcmp (value, "auto") != 0
-          && !parse_count (name, value, 1, 100000, &u, error))
+      if (strcmp (value, "auto") == 0)
+        u = 0;
+      else if (!parse_count (name, value, 1, 100000, &u, error))
         return FALSE;
-      o->runs = g_strdup (value);
+      o->runs = (gint64) u;
     }
   else if (strcmp (name, "--max-time") == 0)
     return parse_seconds (name, value, 0.001, &o->max_time, error);
@@ -173,8 +177,10 @@ on_flag (const char *option_name, const char *value, gpointer data,
   { l, s, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_flag,   \
     desc, NULL }
 
-static GOptionContext *
-build_context (CbOptions *o, GOptionEntry **entries_out)
+/* The option table, in --help order; free with g_free.  Array options
+ * write straight into o. */
+static GOptionEntry *
+option_entries (CbOptions *o)
 {
   GOptionEntry entries[] = {
     { "list-plugins", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
@@ -226,7 +232,7 @@ build_context (CbOptions *o, GOptionEntry **entries_out)
             "N"),
     SINGLE ("timeout", 0,
             "Kill a run after SECONDS [default: 60 + 10 x the benchmark's "
-            "sequential estimate, or 600 before it is known]",
+            "sequential estimate, or 60 before it is known]",
             "SECONDS"),
     SINGLE ("memory-interval", 0,
             "Sample the process tree's memory every MS milliseconds; 0 turns "
@@ -245,10 +251,17 @@ build_context (CbOptions *o, GOptionEntry **entries_out)
     FLAG ("version", 'V', "Print the version and the plugin ABI, then exit"),
     { NULL }
   };
+  GOptionEntry *copy = g_malloc (sizeof entries);
+  memcpy (copy, entries, sizeof entries);
+  return copy;
+}
+
+static GOptionContext *
+build_context (CbOptions *o, GOptionEntry **entries_out)
+{
   GOptionContext *ctx = g_option_context_new (
       "[compare OLD.json NEW.json] - measure concurrency strategies");
-  *entries_out = g_malloc (sizeof entries);
-  memcpy (*entries_out, entries, sizeof entries);
+  *entries_out = option_entries (o);
   g_option_context_set_summary (
       ctx, "Runs each benchmark (a workload under a concurrency strategy) in "
            "fresh worker processes and reports\ntime, spread, memory, CPU "
@@ -283,6 +296,7 @@ cb_options_parse (int *argc, char ***argv, GError **error)
   g_autoptr (GError) local = NULL;
 
   o->warmups = -1;
+  o->runs = -1;
   o->seed = 1;
   o->timeout = -1;
   o->max_time = DEFAULT_MAX_TIME;
@@ -294,7 +308,7 @@ cb_options_parse (int *argc, char ***argv, GError **error)
   g_hash_table_unref (state.seen);
   if (!ok)
     {
-      g_set_error_literal (error, CB_ERROR, CB_ERROR_USAGE, local->message);
+      cb_set_usage_error (error, "%s", local->message);
       return NULL;
     }
   return g_steal_pointer (&o);
@@ -322,7 +336,6 @@ cb_options_free (CbOptions *o)
   g_strfreev (o->strategies);
   g_strfreev (o->params);
   g_free (o->filter);
-  g_free (o->runs);
   g_free (o->format);
   g_free (o->output);
   g_strfreev (o->exports);

@@ -16,7 +16,7 @@ typedef struct {
   GStrv params;
   char *filter;
   gint64 warmups;       /* -1: the suite's */
-  char *runs;           /* NULL: the suite's; "auto" or a number */
+  gint64 runs;          /* -1: the suite's; 0: auto */
   double max_time;
   gboolean no_interleave;
   guint64 seed;

@@ -17,8 +17,10 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "listing.h"
 #include "output.h"
 #include "params.h"
+#include "plan.h"
 #include "platform.h"
 #include "plot.h"
 #include "registry.h"
@@ -26,7 +28,6 @@
 #include "results.h"
 #include "runner.h"
 #include "session.h"
-#include "suite.h"
 
 enum {
   EXIT_OK = 0,
@@ -34,10 +35,13 @@ enum {
   EXIT_USAGE = 2,
 };
 
+/* Every message is one printable line, whatever values it quotes and
+ * whichever module wrote it. */
 static int
 fail (int status, const char *message)
 {
-  fprintf (stderr, "concbench: %s\n", message);
+  g_autofree char *printable = cb_text_printable (message);
+  fprintf (stderr, "concbench: %s\n", printable);
   return status;
 }
 
@@ -73,81 +77,12 @@ install_signal_handlers (void)
   sigaction (SIGHUP, &sa, NULL); /* the terminal went away: like SIGTERM */
 }
 
-static CbSuite *
-build_suite (const CbRegistry *registry, const CbOptions *o, GError **error)
-{
-  g_autofree char *workloads = cb_registry_list_names (registry, TRUE);
-  g_autofree char *strategies = cb_registry_list_names (registry, FALSE);
-  if (*workloads == '\0' || *strategies == '\0')
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_FAILED,
-                   "no %s plugin found (see --list-plugins for the search "
-                   "path and any problems)",
-                   *workloads == '\0' ? "workload" : "strategy");
-      return NULL;
-    }
-  g_autoptr (CbSuite) preset = NULL;
-  g_autoptr (CbSuite) suite = NULL;
-  gboolean adhoc = o->workloads != NULL || o->strategies != NULL;
-
-  if (o->suite_file != NULL && (adhoc || o->preset != NULL))
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "--suite cannot be combined with -w, -s or --preset");
-      return NULL;
-    }
-  if (o->suite_file != NULL)
-    suite = cb_suite_load_file (registry, o->suite_file, FALSE, error);
-  else
-    {
-      preset = cb_suite_load_preset (registry,
-                                     o->preset ? o->preset : "default", adhoc,
-                                     error);
-      if (preset == NULL)
-        return NULL;
-      if (adhoc)
-        {
-          g_autofree char *all_w = cb_registry_list_names (registry, TRUE);
-          g_autofree char *all_s = cb_registry_list_names (registry, FALSE);
-          g_auto (GStrv) ws = o->workloads ? g_strdupv (o->workloads)
-                                           : g_strsplit (all_w, ", ", -1);
-          g_auto (GStrv) ss = o->strategies ? g_strdupv (o->strategies)
-                                            : g_strsplit (all_s, ", ", -1);
-          suite = cb_suite_new_adhoc (registry, (const char *const *) ws,
-                                      (const char *const *) ss,
-                                      (const char *const *) o->params, preset,
-                                      error);
-          if (suite != NULL)
-            {
-              suite->warmups = preset->warmups;
-              suite->has_warmups = preset->has_warmups;
-              suite->runs = preset->runs;
-            }
-        }
-      else
-        suite = g_steal_pointer (&preset);
-    }
-  if (suite == NULL)
-    return NULL;
-  if (!adhoc && o->params != NULL
-      && !cb_suite_override_params (suite, (const char *const *) o->params,
-                                    error))
-    return NULL;
-  if (o->filter != NULL && !cb_suite_filter (suite, o->filter, error))
-    return NULL;
-  if (suite->benchmarks->len == 0)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
-                   "no benchmark matches --filter '%s'", o->filter);
-      return NULL;
-    }
-  return g_steal_pointer (&suite);
-}
-
+/* The rows asked for: an added baseline runs only if its rows succeed. */
 static void
-print_benchmarks (const CbSuite *suite)
+print_benchmarks (const CbPlan *plan)
 {
-  for (guint i = 0; i < suite->benchmarks->len; i++)
+  const CbSuite *suite = plan->suite;
+  for (guint i = 0; i < plan->n_requested; i++)
     {
       const CbBenchmark *b = suite->benchmarks->pdata[i];
       g_autofree char *sp = cb_param_set_describe (b->strategy_params);
@@ -161,6 +96,81 @@ static gboolean
 use_color (void)
 {
   return cb_report_color_wanted (STDOUT_FILENO);
+}
+
+/* Writes every output; FALSE (and the failures said) if one fails. */
+static gboolean
+write_outputs (CbReport *report, const GPtrArray *outputs, const char *plot,
+               CbFormat stdout_format)
+{
+  gboolean ok = TRUE;
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      const CbOutput *out = outputs->pdata[i];
+      g_autofree char *text = cb_report_render (report, out->format);
+      g_autoptr (GError) werror = NULL;
+      if (!cb_output_write (out->path, text, &werror))
+        {
+          fail_error (werror);
+          ok = FALSE;
+        }
+    }
+  if (plot != NULL)
+    {
+      g_autoptr (GError) perror = NULL;
+      if (!cb_plot_write (report, plot, &perror))
+        {
+          fail_error (perror);
+          ok = FALSE;
+        }
+    }
+  report->color = stdout_format == CB_FORMAT_TABLE && use_color ();
+  g_autofree char *text = cb_report_render (report, stdout_format);
+  fputs (text, stdout);
+  fflush (stdout);
+  return ok;
+}
+
+static gboolean
+all_rows_ran (const GPtrArray *results)
+{
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *r = results->pdata[i];
+      if (r->status == CB_RESULT_FAILED || r->status == CB_RESULT_TIMED_OUT)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs the plan and writes its report; the exit status. */
+static int
+run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
+          CbFormat stdout_format)
+{
+  g_autoptr (CbRunner) runner = cb_runner_new (&plan->settings.run);
+  g_autoptr (CbPlatform) platform = cb_platform_detect ();
+
+  install_signal_handlers ();
+  g_autoptr (GPtrArray) results
+      = cb_session_run (runner, plan, isatty (STDERR_FILENO));
+  cb_results_analyse (results, platform->cpu_count,
+                      plan->settings.memory_sampled);
+
+  int interrupted = cb_runner_interrupted ();
+  CbReport report = { .suite = plan->suite,
+                      .results = results,
+                      .platform = platform,
+                      .options = &plan->settings.run,
+                      .warmups = plan->settings.warmups,
+                      .runs = plan->settings.runs_text,
+                      .memory_sampled = plan->settings.memory_sampled,
+                      .complete = interrupted == 0,
+                      .interrupted_by = interrupted };
+  gboolean written = write_outputs (&report, outputs, plot, stdout_format);
+  if (interrupted)
+    return 128 + interrupted;
+  return written && all_rows_ran (results) ? EXIT_OK : EXIT_FAILED;
 }
 
 static int
@@ -178,81 +188,15 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
       && (!cb_plot_format_from_filename (o->plot, &plot_format, &error)
           || !cb_output_check_writable (o->plot, &error)))
     return fail_error (error);
-  g_autoptr (CbSuite) suite = build_suite (registry, o, &error);
-  if (suite == NULL)
+  g_autoptr (CbPlan) plan = cb_plan_new (registry, o, &error);
+  if (plan == NULL)
     return fail_error (error);
   if (o->list_benchmarks)
     {
-      print_benchmarks (suite);
+      print_benchmarks (plan);
       return EXIT_OK;
     }
-
-  gboolean sampled = o->memory_interval_ms > 0 && cb_runner_can_sample_memory ();
-  CbRunOptions run_options = { .seed = o->seed,
-                               .timeout = o->timeout,
-                               .memory_interval
-                               = sampled ? o->memory_interval_ms / 1000.0 : 0 };
-  CbSessionOptions session = {
-    .warmups = o->warmups >= 0 ? (guint) o->warmups
-               : suite->has_warmups ? suite->warmups : 1,
-    .runs = o->runs ? (strcmp (o->runs, "auto") == 0
-                           ? 0
-                           : (guint) g_ascii_strtoull (o->runs, NULL, 10))
-            : suite->runs ? suite->runs : 3,
-    .max_time = o->max_time,
-    .interleave = !o->no_interleave,
-    .timeout = o->timeout,
-    .progress = isatty (STDERR_FILENO),
-  };
-  g_autoptr (CbRunner) runner = cb_runner_new (&run_options);
-  g_autoptr (CbPlatform) platform = cb_platform_detect ();
-
-  install_signal_handlers ();
-  g_autoptr (GPtrArray) results = cb_session_run (runner, suite, &session);
-  cb_session_add_baselines (runner, suite, registry, results, &session);
-  cb_results_analyse (results, platform->cpu_count, sampled);
-
-  g_autofree char *runs_text = session.runs ? g_strdup_printf ("%u", session.runs)
-                                            : g_strdup ("auto");
-  int interrupted = cb_runner_interrupted ();
-  CbReport report = { .suite = suite,
-                      .results = results,
-                      .platform = platform,
-                      .options = &run_options,
-                      .warmups = session.warmups,
-                      .runs = runs_text,
-                      .memory_sampled = sampled,
-                      .complete = interrupted == 0,
-                      .interrupted_by = interrupted };
-  int status = EXIT_OK;
-  for (guint i = 0; i < outputs->len; i++)
-    {
-      const CbOutput *out = outputs->pdata[i];
-      g_autofree char *text = cb_report_render (&report, out->format);
-      g_autoptr (GError) werror = NULL;
-      if (!cb_output_write (out->path, text, &werror))
-        status = fail_error (werror);
-    }
-  if (o->plot != NULL)
-    {
-      g_autoptr (GError) perror = NULL;
-      if (!cb_plot_write (&report, o->plot, &perror))
-        status = fail_error (perror);
-    }
-  report.color = stdout_format == CB_FORMAT_TABLE && use_color ();
-  g_autofree char *text = cb_report_render (&report, stdout_format);
-  fputs (text, stdout);
-  fflush (stdout);
-
-  for (guint i = 0; i < results->len; i++)
-    {
-      const CbResult *r = results->pdata[i];
-      if (r->status == CB_RESULT_FAILED || r->status == CB_RESULT_TIMED_OUT)
-        status = EXIT_FAILED;
-    }
-  if (interrupted)
-    return 128 + interrupted;
-  return status;
+  return run_plan (plan, outputs, o->plot, stdout_format);
 }
 
 static CbRegistry *
@@ -282,7 +226,12 @@ main (int argc, char **argv)
 #endif
 
   if (argc > 1 && strcmp (argv[1], "compare") == 0)
-    return cb_compare_main (argc, argv);
+    {
+      g_autofree char *text = cb_compare_run (argc, argv, &error);
+      if (text != NULL)
+        fputs (text, stdout);
+      return error != NULL ? fail_error (error) : EXIT_OK;
+    }
 
   g_autoptr (CbOptions) o = cb_options_parse (&argc, &argv, &error);
   if (o == NULL)
@@ -319,9 +268,9 @@ main (int argc, char **argv)
     {
       g_autofree char *text
           = strcmp (o->list_plugins, "names") == 0
-                ? cb_report_list_plugin_names (registry)
-                : cb_report_list_plugins (registry,
-                                          (const char *const *) search_path);
+                ? cb_listing_plugin_names (registry)
+                : cb_listing_plugins (registry,
+                                      (const char *const *) search_path);
       fputs (text, stdout);
       return EXIT_OK;
     }

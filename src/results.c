@@ -70,6 +70,27 @@ cb_result_walls (const CbResult *result)
   return sample_field (result, G_STRUCT_OFFSET (CbRunSample, wall));
 }
 
+const CbStats *
+cb_result_wall_stats (CbResult *result)
+{
+  /* Samples are only ever appended, so their count tells whether the cache
+   * is current; zero runs have all-zero statistics, as a new result has. */
+  if (result->wall.n != result->samples->len)
+    {
+      g_autofree double *walls = cb_result_walls (result);
+      cb_stats_compute (walls, result->samples->len, &result->wall);
+    }
+  return &result->wall;
+}
+
+static gboolean
+is_baseline (const CbResult *result)
+{
+  return (cb_plugin_strategy_flags (result->bench->strategy)
+          & CB_STRATEGY_BASELINE)
+         != 0;
+}
+
 static void
 stats_of_bytes (const CbResult *result, gsize offset, CbStats *out)
 {
@@ -87,8 +108,7 @@ cb_results_find_baseline (GPtrArray *results, const CbResult *result)
   for (guint i = 0; i < results->len; i++)
     {
       const CbResult *r = results->pdata[i];
-      if (strcmp (r->bench->strategy->desc->strategy->name, CB_BASELINE_STRATEGY)
-              == 0
+      if (is_baseline (r)
           && strcmp (r->bench->workload_key, result->bench->workload_key) == 0
           && r->status == CB_RESULT_OK && r->samples->len > 0)
         return r;
@@ -200,7 +220,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
 
   g_strfreev (result->warnings);
   result->warnings = g_new0 (char *, 1);
-  cb_stats_compute (walls, n, &result->wall);
+  cb_result_wall_stats (result);
   for (guint i = 0; i < n; i++)
     {
       const CbRunSample *s = &g_array_index (result->samples, CbRunSample, i);
@@ -254,10 +274,7 @@ cb_results_analyse (GPtrArray *results, guint n_cpus, gboolean memory_sampled)
     for (guint i = 0; i < results->len; i++)
       {
         CbResult *r = results->pdata[i];
-        gboolean is_base
-            = strcmp (r->bench->strategy->desc->strategy->name,
-                      CB_BASELINE_STRATEGY) == 0;
-        if ((pass == 0) != is_base || r->samples->len == 0)
+        if ((pass == 0) != is_baseline (r) || r->samples->len == 0)
           continue;
         analyse_one (results, r, n_cpus, memory_sampled);
       }

@@ -6,9 +6,6 @@
 #include "runner.h"
 #include "stats.h"
 
-/* The strategy every other one is measured against. */
-#define CB_BASELINE_STRATEGY "sequential"
-
 typedef struct {
   double p50, p90, p99, max;
 } CbPercentiles;
@@ -30,8 +27,10 @@ typedef struct {
   GArray *samples;       /* CbRunSample, measured runs only */
   CbBenchInfo info;
 
+  /* wall: by cb_result_wall_stats(), which cb_results_analyse() calls too */
+  CbStats wall;
   /* Derived by cb_results_analyse() */
-  CbStats wall, cpu, pss, rss;
+  CbStats cpu, pss, rss;
   double cpu_util;       /* mean CPU seconds / mean wall seconds */
   double ideal;          /* seconds; NAN when unknown */
   const char *ideal_basis; /* "waits" or "sequential/N" */
@@ -52,12 +51,16 @@ void cb_result_fail (CbResult *result, CbResultStatus status,
                      const char *message);
 /* Wall times of the measured runs, in run order; free with g_free. */
 double *cb_result_walls (const CbResult *result);
+/* The statistics of those wall times (result->wall), computed once for each
+ * new measured run and cached until the next one. */
+const CbStats *cb_result_wall_stats (CbResult *result);
 
 /* Fills the derived figures of every result; n_cpus bounds the ideal
  * speedup of CPU-bound rows. */
 void cb_results_analyse (GPtrArray *results, guint n_cpus,
                          gboolean memory_sampled);
-/* The sequential row for the same workload, or NULL. */
+/* The row of the same workload whose strategy is flagged
+ * CB_STRATEGY_BASELINE and has a measured run, or NULL. */
 const CbResult *cb_results_find_baseline (GPtrArray *results,
                                           const CbResult *result);
 

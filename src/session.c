@@ -5,7 +5,6 @@
 
 #include "session.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,22 +13,28 @@
 #define AUTO_TARGET 0.02
 #define AUTO_MIN_RUNS 3
 #define AUTO_MAX_RUNS 1000
-/* Before a benchmark's first run, nothing is known of its length. */
-#define TIMEOUT_UNKNOWN 600.0
-#define TIMEOUT_BASE 60.0
-#define TIMEOUT_FACTOR 10.0
+
+typedef struct {
+  const CbPlan *plan;
+  const CbPlanSettings *settings;
+  gboolean progress; /* a status line on stderr */
+} Session;
 
 typedef struct {
   CbResult *result;
   gboolean done;
   double spent; /* seconds of measured runs, for --max-time */
+  /* The longest run so far, warm-ups included: the next run's timeout is
+   * derived from it, so that after a warm-up the first measured run no
+   * longer gets only the allowance for an unknown one. */
+  double longest;
 } RowState;
 
 static void
-progress (const CbSessionOptions *options, guint row, guint n_rows,
+progress (const Session *session, guint row, guint n_rows,
           const char *what, guint run, const char *runs, const char *name)
 {
-  if (!options->progress)
+  if (!session->progress)
     return;
   /* \033[K clears what a longer previous line left behind. */
   fprintf (stderr, "\r\033[K[%u/%u] %s %u/%s: %s", row + 1, n_rows, what, run,
@@ -38,47 +43,24 @@ progress (const CbSessionOptions *options, guint row, guint n_rows,
 }
 
 static void
-progress_end (const CbSessionOptions *options)
+progress_end (const Session *session)
 {
-  if (options->progress)
+  if (session->progress)
     fprintf (stderr, "\r\033[K");
-}
-
-/* Generous: a run may take many times its sequential estimate on a loaded
- * machine, but a hung plugin must not hold the suite for ever. */
-static double
-timeout_for (const CbSessionOptions *options, const CbResult *result)
-{
-  if (options->timeout > 0)
-    return options->timeout;
-  if (result->info.latency_bound && result->info.item_waits != NULL)
-    {
-      double total = 0;
-      for (guint i = 0; i < result->info.n_items; i++)
-        total += result->info.item_waits[i];
-      return TIMEOUT_BASE + TIMEOUT_FACTOR * total;
-    }
-  if (result->samples->len > 0)
-    {
-      CbStats s;
-      g_autofree double *walls = cb_result_walls (result);
-      cb_stats_compute (walls, result->samples->len, &s);
-      /* The slowest CPU-bound strategy is about sequential: n_cpus x. */
-      return TIMEOUT_BASE + TIMEOUT_FACTOR * s.max * g_get_num_processors ();
-    }
-  return TIMEOUT_UNKNOWN;
 }
 
 /* One run; a failure marks the row done.  Returns FALSE on interrupt. */
 static gboolean
 run_once (CbRunner *runner, RowState *row, gboolean measured,
-          const CbSessionOptions *options)
+          const Session *session)
 {
   CbResult *result = row->result;
   CbRunSample sample;
   g_autoptr (GError) error = NULL;
 
-  cb_runner_set_timeout (runner, timeout_for (options, result));
+  cb_runner_set_timeout (runner, cb_plan_run_timeout (session->plan,
+                                                      &result->info,
+                                                      row->longest));
   if (!cb_runner_run (runner, result->bench, &result->info, &sample, &error))
     {
       if (g_error_matches (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED))
@@ -95,6 +77,7 @@ run_once (CbRunner *runner, RowState *row, gboolean measured,
       row->done = TRUE;
       return TRUE;
     }
+  row->longest = MAX (row->longest, sample.wall);
   if (!measured)
     {
       result->warmups_done++;
@@ -108,47 +91,44 @@ run_once (CbRunner *runner, RowState *row, gboolean measured,
 }
 
 static gboolean
-row_has_enough (const RowState *row, const CbSessionOptions *options)
+row_has_enough (const RowState *row, const Session *session)
 {
-  const CbResult *result = row->result;
+  CbResult *result = row->result;
   guint n = result->samples->len;
-  if (options->runs > 0)
-    return n >= options->runs;
-  if (n >= AUTO_MAX_RUNS || row->spent >= options->max_time)
+  if (session->settings->runs > 0)
+    return n >= session->settings->runs;
+  if (n >= AUTO_MAX_RUNS || row->spent >= session->settings->max_time)
     return TRUE;
   if (n < AUTO_MIN_RUNS)
     return FALSE;
-  CbStats s;
-  g_autofree double *walls = cb_result_walls (result);
-  cb_stats_compute (walls, n, &s);
-  return s.mean > 0 && (s.ci95_high - s.mean) <= AUTO_TARGET * s.mean;
+  const CbStats *s = cb_result_wall_stats (result);
+  return s->mean > 0 && (s->ci95_high - s->mean) <= AUTO_TARGET * s->mean;
 }
 
 /* Warm-ups (when not done yet) and one measured run of a row. */
 static gboolean
 advance_row (CbRunner *runner, RowState *row, guint index, guint n_rows,
-             const CbSessionOptions *options)
+             const Session *session)
 {
   CbResult *result = row->result;
-  g_autofree char *runs
-      = options->runs ? g_strdup_printf ("%u", options->runs) : g_strdup ("auto");
-  g_autofree char *warmups = g_strdup_printf ("%u", options->warmups);
+  g_autofree char *warmups = g_strdup_printf ("%u", session->settings->warmups);
 
-  while (!row->done && result->warmups_done < options->warmups)
+  while (!row->done && result->warmups_done < session->settings->warmups)
     {
-      progress (options, index, n_rows, "warm-up", result->warmups_done + 1,
+      progress (session, index, n_rows, "warm-up", result->warmups_done + 1,
                 warmups, result->bench->name);
-      if (!run_once (runner, row, FALSE, options))
+      if (!run_once (runner, row, FALSE, session))
         return FALSE;
     }
   if (row->done)
     return TRUE;
-  progress (options, index, n_rows, "run", result->samples->len + 1, runs,
+  progress (session, index, n_rows, "run", result->samples->len + 1,
+            session->settings->runs_text,
             result->bench->name);
-  if (!run_once (runner, row, TRUE, options))
+  if (!run_once (runner, row, TRUE, session))
     return FALSE;
   if (!row->done)
-    row->done = row_has_enough (row, options);
+    row->done = row_has_enough (row, session);
   return TRUE;
 }
 
@@ -156,7 +136,7 @@ advance_row (CbRunner *runner, RowState *row, guint index, guint n_rows,
  * FALSE on interrupt. */
 static gboolean
 run_rows (CbRunner *runner, RowState *rows, guint n,
-          const CbSessionOptions *options)
+          const Session *session)
 {
   gboolean stopped = FALSE;
   /* Interleaved: round-robin, so slow drift (thermal, other load) hits every
@@ -168,14 +148,14 @@ run_rows (CbRunner *runner, RowState *rows, guint n,
         {
           while (!rows[i].done && !stopped)
             {
-              stopped = !advance_row (runner, &rows[i], i, n, options);
-              if (options->interleave)
+              stopped = !advance_row (runner, &rows[i], i, n, session);
+              if (session->settings->interleave)
                 break;
             }
           pending |= !rows[i].done;
         }
     }
-  progress_end (options);
+  progress_end (session);
   for (guint i = 0; i < n; i++)
     if (!rows[i].done && rows[i].result->status != CB_RESULT_FAILED
         && rows[i].result->status != CB_RESULT_TIMED_OUT)
@@ -187,72 +167,53 @@ run_rows (CbRunner *runner, RowState *rows, guint n,
   return !stopped;
 }
 
+/* Runs benchmarks[0..n-1], appending their results in that order. */
 static void
-run_benchmarks (CbRunner *runner, GPtrArray *benchmarks, GPtrArray *results,
-                const CbSessionOptions *options)
+run_benchmarks (CbRunner *runner, const CbBenchmark *const *benchmarks,
+                guint n, GPtrArray *results, const Session *session)
 {
-  guint n = benchmarks->len;
   g_autofree RowState *rows = g_new0 (RowState, n + 1);
   for (guint i = 0; i < n; i++)
     {
-      rows[i].result = cb_result_new (benchmarks->pdata[i], results->len);
+      rows[i].result = cb_result_new (benchmarks[i], results->len);
       g_ptr_array_add (results, rows[i].result);
     }
-  run_rows (runner, rows, n, options);
+  run_rows (runner, rows, n, session);
 }
 
-GPtrArray *
-cb_session_run (CbRunner *runner, const CbSuite *suite,
-                const CbSessionOptions *options)
-{
-  GPtrArray *results
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_result_free);
-  run_benchmarks (runner, suite->benchmarks, results, options);
-  return results;
-}
-
+/* An added baseline only serves rows that were measured: one of its
+ * workload's rows must have succeeded. */
 static gboolean
-needs_baseline (GPtrArray *results, const CbResult *r)
+baseline_wanted (GPtrArray *results, const CbBenchmark *baseline)
 {
-  if (r->status != CB_RESULT_OK || r->info.latency_bound
-      || r->samples->len == 0)
-    return FALSE;
-  for (guint i = 0; i < results->len; i++)
-    {
-      const CbResult *other = results->pdata[i];
-      if (strcmp (other->bench->workload_key, r->bench->workload_key) == 0
-          && strcmp (other->bench->strategy->desc->strategy->name,
-                     CB_BASELINE_STRATEGY) == 0)
-        return FALSE; /* present, even if it failed: don't run it twice */
-    }
-  return TRUE;
-}
-
-void
-cb_session_add_baselines (CbRunner *runner, CbSuite *suite,
-                          const CbRegistry *registry, GPtrArray *results,
-                          const CbSessionOptions *options)
-{
-  const CbPlugin *sequential
-      = cb_registry_find_strategy (registry, CB_BASELINE_STRATEGY);
-  g_autoptr (GPtrArray) added = g_ptr_array_new ();
-
-  if (sequential == NULL || cb_runner_interrupted ())
-    return;
   for (guint i = 0; i < results->len; i++)
     {
       const CbResult *r = results->pdata[i];
-      if (!needs_baseline (results, r))
-        continue;
-      gboolean queued = FALSE;
-      for (guint j = 0; j < added->len && !queued; j++)
-        queued = strcmp (((CbBenchmark *) added->pdata[j])->workload_key,
-                         r->bench->workload_key) == 0;
-      if (queued)
-        continue;
-      CbBenchmark *b = cb_suite_add_baseline (suite, r->bench, sequential, NULL);
-      if (b != NULL)
-        g_ptr_array_add (added, b);
+      if (r->status == CB_RESULT_OK && r->samples->len > 0
+          && strcmp (r->bench->workload_key, baseline->workload_key) == 0)
+        return TRUE;
     }
-  run_benchmarks (runner, added, results, options);
+  return FALSE;
+}
+
+GPtrArray *
+cb_session_run (CbRunner *runner, const CbPlan *plan, gboolean progress)
+{
+  const Session session = { plan, &plan->settings, progress };
+  const CbBenchmark *const *rows
+      = (const CbBenchmark *const *) plan->suite->benchmarks->pdata;
+  GPtrArray *results
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_result_free);
+
+  run_benchmarks (runner, rows, plan->n_requested, results, &session);
+  if (cb_runner_interrupted ())
+    return results;
+  /* The added baselines run after the rows they serve, by themselves. */
+  g_autoptr (GPtrArray) baselines = g_ptr_array_new ();
+  for (guint i = plan->n_requested; i < plan->suite->benchmarks->len; i++)
+    if (baseline_wanted (results, rows[i]))
+      g_ptr_array_add (baselines, (gpointer) rows[i]);
+  run_benchmarks (runner, (const CbBenchmark *const *) baselines->pdata,
+                  baselines->len, results, &session);
+  return results;
 }

@@ -58,13 +58,50 @@ test_bad_input (void)
     }
 }
 
+/* A value quoted back in an error is escaped: a newline or a terminal
+ * escape in it must not break the one-line rule. */
+static void
+test_values_escaped (void)
+{
+  static const struct {
+    const char *args[4];
+    const char *needle;
+  } cases[] = {
+    { { "-s", "bo\ngus" }, "unknown strategy 'bo\\ngus'" },
+    { { "-w", "bo\ngus" }, "unknown workload 'bo\\ngus'" },
+    { { "-s", "\033[2J" }, "unknown strategy '\\x1b[2J'" },
+    { { "--runs", "1\n2" }, "--runs: '1\\n2' must be" },
+    { { "--warmups", "x\ty" }, "--warmups: 'x\\ty' must be" },
+    { { "--seed", "x\ny" }, "--seed: 'x\\ny' must be" },
+    { { "--max-time", "x\ny" }, "--max-time: 'x\\ny' must be" },
+    { { "--list-plugins=x\ny" }, "--list-plugins: 'x\\ny' is not" },
+    { { "--format", "ya\nml" }, "unknown format 'ya\\nml'" },
+    { { "-o", "/nonexistent/a\nb.json" }, "/nonexistent/a\\nb.json" },
+    { { "--export", "x\ny" }, "'x\\ny'" },
+    { { "--filter", "no\nsuch" }, "no benchmark matches --filter 'no\\nsuch'" },
+    { { "--filter", "(\n" }, "--filter '(\\n'" },
+    { { "--preset", "no\npe" }, "unknown preset 'no\\npe'" },
+    { { "extra\narg" }, "unexpected argument 'extra\\narg'" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TestExec) exec = test_execv (cases[i].args);
+      test_assert_usage_error (exec, cases[i].needle);
+      g_assert_cmpstr (exec->out, ==, "");
+      g_assert_null (strchr (exec->err, '\033'));
+    }
+}
+
 static void
 test_version (void)
 {
   g_autoptr (TestExec) exec = test_exec ("--version", NULL);
   g_assert_cmpint (exec->status, ==, 0);
   g_assert_true (g_str_has_prefix (exec->out, "concbench " PACKAGE_VERSION));
-  g_assert_nonnull (strstr (exec->out, "plugin ABI 1.1"));
+  g_autofree char *abi = g_strdup_printf ("plugin ABI %d.%d", CB_PLUGIN_ABI_MAJOR,
+                                          CB_PLUGIN_ABI_MINOR);
+  g_assert_nonnull (strstr (exec->out, abi));
+  g_assert_cmpint (CB_PLUGIN_ABI_MINOR, ==, 2);
 }
 
 static void
@@ -337,6 +374,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/bad-input", test_bad_input);
+  g_test_add_func ("/cli/values-escaped", test_values_escaped);
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/list-plugins", test_list_plugins);
   g_test_add_func ("/cli/list-plugins-problems", test_list_plugins_problems);

@@ -8,8 +8,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "plan.h"
 #include "results.h"
 #include "runner.h"
+#include "session.h"
 #include "testutil.h"
 
 #define MIB (1024.0 * 1024.0)
@@ -170,6 +172,100 @@ test_analysis (void)
   g_assert_cmpfloat (pool->cpu_util, >=, 0);
 }
 
+static CbPlan *
+plan_for (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_ptr_array_add (argv, (gpointer) "concbench");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  int argc = (int) argv->len - 1;
+  char **v = (char **) argv->pdata;
+  g_autoptr (CbOptions) options = cb_options_parse (&argc, &v, &error);
+  g_assert_no_error (error);
+  CbPlan *plan = cb_plan_new (registry, options, &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+/* A CPU-bound workload without a sequential row: the session measures the
+ * planned one after the requested rows, named for what it is, and the
+ * other rows' speedup and efficiency come from it. */
+static void
+test_added_baseline (void)
+{
+  const char *args[] = { "-w", "sieve", "-s", "gthreadpool", "-p", "items=4",
+                         "-p", "complexity=20000", "-p", "threads=2",
+                         "--warmups", "0", "--runs", "2", NULL };
+  g_autoptr (CbPlan) plan = plan_for (args);
+  g_autoptr (CbRunner) runner = cb_runner_new (&plan->settings.run);
+  g_autoptr (GPtrArray) results = cb_session_run (runner, plan, FALSE);
+  cb_results_analyse (results, 2, plan->settings.memory_sampled);
+
+  g_assert_cmpuint (results->len, ==, 2);
+  const CbResult *pool = results->pdata[0], *base = results->pdata[1];
+  /* Whichever strategy is flagged first (sequential, here). */
+  const CbPlugin *flagged = cb_registry_find_baseline (registry);
+  g_autofree char *name = g_strdup_printf (
+      "sieve items=4 complexity=20000 / %s (baseline added for efficiency)",
+      flagged->desc->strategy->name);
+  g_assert_cmpstr (pool->bench->strategy->desc->name, ==, "gthreadpool");
+  g_assert_true (base->bench->strategy == flagged);
+  g_assert_cmpstr (base->bench->name, ==, name);
+  g_assert_cmpuint (base->index, ==, 1);
+  g_assert_cmpint (base->status, ==, CB_RESULT_OK);
+  g_assert_cmpuint (base->samples->len, ==, 2);
+  g_assert_true (cb_results_find_baseline (results, pool) == base);
+  g_assert_cmpfloat_with_epsilon (base->speedup, 1.0, 1e-9);
+  g_assert_true (isfinite (pool->speedup) && pool->speedup > 0);
+  g_assert_true (isfinite (pool->efficiency));
+  g_assert_cmpstr (pool->ideal_basis, ==, "sequential time / min(slots, CPUs)");
+}
+
+/* A planned baseline whose workload never ran successfully is not run,
+ * and has no row: nothing would be measured against it. */
+static void
+test_added_baseline_not_wanted (void)
+{
+  if (test_skip_if_static ())
+    return;
+  const char *args[] = { "-w", "crashy", "-s", "gthreadpool", "-p",
+                         "how=error", "--warmups", "0", "--runs", "1",
+                         NULL };
+  g_autoptr (CbPlan) plan = plan_for (args);
+  g_assert_cmpuint (plan->suite->benchmarks->len, ==, 2);
+  g_autoptr (CbRunner) runner = cb_runner_new (&plan->settings.run);
+  g_autoptr (GPtrArray) results = cb_session_run (runner, plan, FALSE);
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_cmpint (((CbResult *) results->pdata[0])->status, ==,
+                   CB_RESULT_FAILED);
+}
+
+/* The wall-time statistics are those of the runs there are, recomputed
+ * after each new run. */
+static void
+test_wall_stats_follow_runs (void)
+{
+  g_autoptr (CbSuite) suite = test_make_suite (registry, "sieve", "sequential",
+                                               NULL);
+  g_autoptr (CbResult) r = cb_result_new (suite->benchmarks->pdata[0], 0);
+  g_assert_cmpuint (cb_result_wall_stats (r)->n, ==, 0);
+  g_assert_cmpfloat (cb_result_wall_stats (r)->mean, ==, 0);
+  const double walls[] = { 1.0, 3.0 };
+  for (guint i = 0; i < G_N_ELEMENTS (walls); i++)
+    {
+      CbRunSample s = { .wall = walls[i] };
+      g_array_append_val (r->samples, s);
+      const CbStats *st = cb_result_wall_stats (r);
+      g_assert_cmpuint (st->n, ==, i + 1);
+      g_assert_cmpfloat (st->max, ==, walls[i]);
+    }
+  g_assert_cmpfloat (cb_result_wall_stats (r)->mean, ==, 2.0);
+  g_assert_true (cb_result_wall_stats (r) == &r->wall);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -182,6 +278,11 @@ main (int argc, char **argv)
                         test_cpu_use);
   g_test_add_func ("/measure/latency-bound-info", test_latency_bound_info);
   g_test_add_func ("/measure/analysis", test_analysis);
+  g_test_add_func ("/measure/added-baseline", test_added_baseline);
+  g_test_add_func ("/measure/added-baseline-not-wanted",
+                   test_added_baseline_not_wanted);
+  g_test_add_func ("/measure/wall-stats-follow-runs",
+                   test_wall_stats_follow_runs);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;

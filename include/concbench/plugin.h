@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 
 #define CB_PLUGIN_MAGIC 0x43425031u /* "CBP1": guards against a stray symbol */
 #define CB_PLUGIN_ABI_MAJOR 1
-#define CB_PLUGIN_ABI_MINOR 1
+#define CB_PLUGIN_ABI_MINOR 2
 
 /* Upper bounds the core enforces on descriptor strings, so a broken plugin
  * cannot flood the terminal. */
@@ -106,6 +106,58 @@ cb_params_get_string (const CbParams *params, const char *name)
 typedef void (*CbItemDone) (guint item, guint64 digest, const GError *error,
                             gpointer user_data);
 
+/* What a strategy (or, since 1.2, a workload) asks of the operating system
+ * at most, so the core can check it against resource limits before running.
+ * Unknown: 0. */
+typedef struct CbResources {
+  guint64 threads;   /* threads it starts */
+  guint64 processes; /* processes it forks */
+  guint64 fds;       /* file descriptors it holds open at once */
+  guint64 reserved[5];
+} CbResources;
+
+/* ---- Since ABI 1.2: the loop-neutral asynchronous item ----
+ *
+ * A workload may describe each item as a state machine of IO operations, in
+ * completion style: it names the next operation, the strategy's loop performs
+ * it however that loop waits (a readiness loop waits for readiness and then
+ * makes the call; a completion loop such as io_uring submits it), and hands
+ * the outcome back.  So every loop runs the same item code, and what differs
+ * between rows is the loop. */
+typedef enum {
+  CB_OP_SLEEP,   /* until deadline; result 0 */
+  CB_OP_CONNECT, /* fd to addr/addrlen; result 0 or -errno */
+  CB_OP_SEND,    /* up to len bytes of buf on fd; result bytes sent (maybe
+                  * fewer than len) or -errno */
+  CB_OP_RECV,    /* up to len bytes into buf from fd; result bytes received,
+                  * 0 at the end of the stream, or -errno */
+  CB_OP_CLOSE,   /* fd; result 0 or -errno, and the fd is gone either way */
+  CB_OP_READ,    /* pread of len bytes at offset of a regular file; result
+                  * bytes read or -errno.  Readiness loops run it blocking:
+                  * a regular file is always "ready". */
+} CbOpKind;
+
+/* One operation.  Sockets are non-blocking ones the workload created: a
+ * readiness loop that meets EAGAIN waits and retries, and never hands
+ * EAGAIN back.  buf and addr stay valid until the item is resumed. */
+typedef struct CbOp {
+  CbOpKind kind;
+  int fd;
+  gint64 deadline;  /* SLEEP: CLOCK_MONOTONIC, nanoseconds */
+  const void *addr; /* CONNECT: a struct sockaddr */
+  guint32 addrlen;
+  gpointer buf;     /* SEND, RECV, READ */
+  gsize len;
+  gint64 offset;    /* READ */
+  gpointer reserved[4];
+} CbOp;
+
+typedef enum {
+  CB_STEP_OP,     /* *op holds the next operation */
+  CB_STEP_DONE,   /* the item has finished; *digest holds its digest */
+  CB_STEP_FAILED, /* error is set; the item has finished */
+} CbStep;
+
 typedef struct CbWorkloadClass {
   const char *name;
   const char *summary;
@@ -126,10 +178,39 @@ typedef struct CbWorkloadClass {
    * latency-bound and the core computes its ideal time from these waits;
    * NULL means CPU-bound. */
   double (*item_wait) (gpointer workload, guint item);
-  gpointer reserved[8];
+  /* Since ABI 1.2, all optional.  item_start begins item: it sets *state
+   * (which the core hands back to item_resume and, once the item has
+   * finished or is abandoned, to item_free exactly once) and returns its
+   * first step.  item_resume is handed the result of the last operation and
+   * returns the next step.  Thread-safe across items; one item's calls never
+   * overlap.  item_free closes whatever descriptors the item still holds. */
+  CbStep (*item_start) (gpointer workload, guint item, gpointer *state,
+                        CbOp *op, guint64 *digest, GError **error);
+  CbStep (*item_resume) (gpointer workload, gpointer state, gint64 result,
+                         CbOp *op, guint64 *digest, GError **error);
+  void (*item_free) (gpointer workload, gpointer state);
+  /* What the workload holds open: fixed (its own, e.g. a server) and
+   * per_item (for each item in flight), both zeroed by the core, which adds
+   * them to the strategy's needs times its slots. */
+  void (*resources) (gpointer workload, CbResources *fixed,
+                     CbResources *per_item);
+  gpointer reserved[4];
 } CbWorkloadClass;
 
 typedef struct CbJob CbJob;
+
+/* The core's side of the loop-neutral item (ABI 1.2): the workload's
+ * item_start/item_resume/item_free, with the core's timing around them.
+ * On CB_STEP_DONE the strategy calls complete() with *digest, as for
+ * run_item; state is freed with free() in every case. */
+typedef struct CbJobSteps {
+  CbStep (*start) (const CbJob *job, guint item, gpointer *state, CbOp *op,
+                   guint64 *digest, GError **error);
+  CbStep (*resume) (const CbJob *job, gpointer state, gint64 result,
+                    CbOp *op, guint64 *digest, GError **error);
+  void (*free) (const CbJob *job, gpointer state);
+  gpointer reserved[4];
+} CbJobSteps;
 
 /* What the core hands a strategy: N items to get done. */
 struct CbJob {
@@ -147,17 +228,12 @@ struct CbJob {
    * that runs items elsewhere brings the digests back first. */
   void (*complete) (const CbJob *job, guint item, guint64 digest);
   gpointer core; /* private to the core */
-  gpointer reserved[4];
+  /* Since ABI 1.2: the workload's items as state machines, or NULL when it
+   * has no such form (then run_item, and run_item_async if can_run_async). */
+  const CbJobSteps *steps;
+  gpointer reserved[3];
 };
 
-/* What a strategy asks of the operating system at most, so the core can
- * check it against resource limits before running.  Unknown: 0. */
-typedef struct CbResources {
-  guint64 threads;   /* threads it starts */
-  guint64 processes; /* processes it forks */
-  guint64 fds;       /* file descriptors it holds open at once */
-  guint64 reserved[5];
-} CbResources;
 
 /* What a strategy declares of itself (CbStrategyClass.flags, ABI 1.1). */
 typedef enum {
