@@ -22,6 +22,7 @@ typedef struct {
   guint64 seed;
   double timeout;       /* < 0: default */
   double memory_interval_ms;
+  guint64 memory_limit; /* bytes; 0: none */
   char *format;
   char *output;
   GStrv exports;

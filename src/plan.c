@@ -201,6 +201,7 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
   s->run.timeout = o->timeout;
   s->run.memory_interval
       = s->memory_sampled ? o->memory_interval_ms / 1000.0 : 0;
+  s->run.memory_limit = o->memory_limit;
 }
 
 CbPlan *

@@ -228,6 +228,92 @@ test_pipe_ends_promptly (void)
   g_assert_cmpfloat (seconds, <, 20);
   g_assert_cmpuint (pids->len, ==, 2);
   assert_all_gone (pids);
+
+  /* The row says so, and each run counts its own. */
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, exec->out, -1, NULL));
+  JsonObject *row = json_array_get_object_element (
+      json_object_get_array_member (
+          json_node_get_object (json_parser_get_root (parser)), "benchmarks"),
+      0);
+  JsonArray *warnings = json_object_get_array_member (row, "warnings");
+  gboolean warned = FALSE;
+  for (guint i = 0; i < json_array_get_length (warnings); i++)
+    warned |= strcmp (json_array_get_string_element (warnings, i),
+                      "2 processes outlived their run (2 of 2 runs) and "
+                      "were killed") == 0;
+  g_assert_true (warned);
+  JsonArray *runs = json_object_get_array_member (row, "runs");
+  for (guint i = 0; i < json_array_get_length (runs); i++)
+    g_assert_cmpint (json_object_get_int_member (
+                         json_array_get_object_element (runs, i),
+                         "leftover_processes"),
+                     ==, 1);
+}
+
+/* --memory-interval is bounded, so a run is sampled at least once a
+ * second; --memory-limit takes a size. */
+static void
+test_memory_options (void)
+{
+  static const char *const bad[][2] = {
+    { "--memory-interval", "1e9" }, { "--memory-interval", "1001" },
+    { "--memory-interval", "0.5" }, { "--memory-limit", "12X" },
+    { "--memory-limit", "0" },      { "--memory-limit", "512K" },
+    { "--memory-limit", "2T" },     { "--memory-limit", "1.5G" },
+    { "--memory-limit", "G" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (TestExec) exec = test_exec (bad[i][0], bad[i][1], NULL);
+      g_autofree char *needle = g_strdup_printf ("%s: '%s' must be",
+                                                 bad[i][0], bad[i][1]);
+      test_assert_usage_error (exec, needle);
+    }
+  static const char *const good[][2] = {
+    { "--memory-interval", "1000" }, { "--memory-interval", "0" },
+    { "--memory-limit", "1M" },      { "--memory-limit", "1T" },
+    { "--memory-limit", "2048k" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (TestExec) exec = test_exec (good[i][0], good[i][1],
+                                             "--list-benchmarks", NULL);
+      if (exec->status != 0)
+        g_error ("%s %s: exit %d: %s", good[i][0], good[i][1], exec->status,
+                 exec->err);
+    }
+}
+
+/* From the command line: the row over the limit fails with its message,
+ * the next one, under it, succeeds; the limit is in the settings. */
+static void
+test_memory_limit_rows (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TestExec) exec = test_exec (
+      "--plugin-dir", test_env ("CONCBENCH_TEST_PLUGINS"), "-w", "memhog",
+      "-s", "sequential", "-p", "items=1", "-p", "hold=0", "-p",
+      "mib=512,16", "--memory-limit", "256M", "--warmups", "0", "--runs",
+      "1", "--format", "json", NULL);
+  g_assert_cmpint (exec->status, ==, 1);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, exec->out, -1, NULL));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (
+                       json_object_get_object_member (root, "settings"),
+                       "memory_limit"),
+                   ==, 256 * 1024 * 1024);
+  JsonArray *rows = json_object_get_array_member (root, "benchmarks");
+  JsonObject *over = json_array_get_object_element (rows, 0);
+  JsonObject *under = json_array_get_object_element (rows, 1);
+  g_assert_cmpstr (json_object_get_string_member (over, "status"), ==,
+                   "failed");
+  g_assert_true (g_str_has_prefix (
+      json_object_get_string_member (over, "error"),
+      "exceeded the memory limit of 256M"));
+  g_assert_cmpstr (json_object_get_string_member (under, "status"), ==, "ok");
 }
 
 /* One row over the limit fails with the limit named; the next, under it,
@@ -366,6 +452,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/supervise/setsid-orphan/subreaper",
                         GINT_TO_POINTER (TRUE), test_setsid_orphan);
   g_test_add_func ("/supervise/pipe-ends-promptly", test_pipe_ends_promptly);
+  g_test_add_func ("/supervise/memory-options", test_memory_options);
+  g_test_add_func ("/supervise/memory-limit-rows", test_memory_limit_rows);
   g_test_add_data_func ("/supervise/memory-limit/cgroup",
                         GINT_TO_POINTER (FALSE), test_memory_limit);
   g_test_add_data_func ("/supervise/memory-limit/rlimit",
