@@ -123,7 +123,7 @@ cb_child_wait_sleep (CbChildWait *wait, int timeout_ms)
   if (n == 0 && (timeout_ms < 0 || timeout_ms > 10))
     timeout_ms = 10; /* no pipe, no pidfd: poll the child as before */
   /* EINTR too ends the sleep: the caller looks at what happened. */
-  poll (fds, n, timeout_ms);
-  if (wake_pipe[0] >= 0)
+  if (poll (fds, n, timeout_ms) > 0 && wake_pipe[0] >= 0
+      && (fds[n - 1].revents & POLLIN))
     drain_wake_pipe ();
 }

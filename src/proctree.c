@@ -16,7 +16,7 @@
 
 /* The PSS is read in full at least every this many samples, so a peak the
  * cheap counters cannot see (pages becoming private) is still found. */
-#define FULL_READ_EVERY 10
+#define FULL_READ_EVERY 25
 
 typedef struct {
   pid_t pid;
@@ -27,10 +27,12 @@ typedef struct {
 struct CbProcTree {
   pid_t pgid;
   char *procs_file; /* NULL: the tree is the process group */
+  int procs_fd;     /* procs_file, kept open: pread() at 0 lists anew */
   /* pid -> 1 (member) or 2 (not a member): each process's group is read
    * once, so a scan of /proc costs a listing plus the new pids' stat. */
   GHashTable *known;
   GArray *members; /* Member */
+  GArray *listing; /* pid_t: the last listing, reused */
   int loadavg_fd;
   guint64 last_pid; /* the newest pid when the tree was last listed */
   gboolean changed; /* members came or went since the last full read */
@@ -189,8 +191,10 @@ cb_proc_tree_new (pid_t pgid, const char *procs_file)
   CbProcTree *tree = g_new0 (CbProcTree, 1);
   tree->pgid = pgid;
   tree->procs_file = g_strdup (procs_file);
+  tree->procs_fd = procs_file ? open (procs_file, O_RDONLY | O_CLOEXEC) : -1;
   tree->known = g_hash_table_new (NULL, NULL);
   tree->members = g_array_new (FALSE, FALSE, sizeof (Member));
+  tree->listing = g_array_new (FALSE, FALSE, sizeof (pid_t));
   tree->loadavg_fd = open ("/proc/loadavg", O_RDONLY | O_CLOEXEC);
   tree->page_size = sysconf (_SC_PAGESIZE);
   return tree;
@@ -221,9 +225,12 @@ cb_proc_tree_free (CbProcTree *tree)
   while (tree->members->len > 0)
     drop_member (tree, 0);
   g_array_unref (tree->members);
+  g_array_unref (tree->listing);
   g_hash_table_unref (tree->known);
   if (tree->loadavg_fd >= 0)
     close (tree->loadavg_fd);
+  if (tree->procs_fd >= 0)
+    close (tree->procs_fd);
   g_free (tree->procs_file);
   g_free (tree);
 }
@@ -307,12 +314,37 @@ list_group (CbProcTree *tree, GArray *pids)
   g_hash_table_foreach_remove (tree->known, forget_unseen, seen);
 }
 
+/* The cgroup's pids without allocating, the usual case of a tree that fits
+ * the buffer; NULL otherwise. */
+static GArray *
+list_cgroup (CbProcTree *tree, GArray *small)
+{
+  char buf[4096];
+  gssize n = tree->procs_fd >= 0
+                 ? read_small_fd (tree->procs_fd, buf, sizeof buf) : -1;
+  if (n < 0 || (gsize) n + 1 >= sizeof buf)
+    return tree->procs_file ? cb_cgroup_read_pids (tree->procs_file) : NULL;
+  for (char *p = buf; *p != '\0';)
+    {
+      char *end;
+      pid_t pid = (pid_t) strtol (p, &end, 10);
+      if (end == p)
+        break;
+      g_array_append_val (small, pid);
+      p = end + (*end == '\n');
+    }
+  return g_array_ref (small);
+}
+
 static void
 relist (CbProcTree *tree)
 {
   g_autoptr (GArray) pids = NULL;
   if (tree->procs_file != NULL)
-    pids = cb_cgroup_read_pids (tree->procs_file);
+    {
+      g_array_set_size (tree->listing, 0);
+      pids = list_cgroup (tree, tree->listing);
+    }
   if (pids == NULL)
     {
       pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
