@@ -114,6 +114,24 @@ own_cgroup_dir (const char *controller, const char *path)
   return NULL;
 }
 
+/* A concbench killed by SIGKILL could not remove its cgroups: remove those
+ * of a concbench that no longer runs (rmdir fails on one still in use). */
+static void
+remove_stale (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      int pid, serial;
+      if (sscanf (name, "concbench-%d-%d", &pid, &serial) != 2 || pid <= 0
+          || pid == getpid () || kill (pid, 0) == 0 || errno != ESRCH)
+        continue;
+      g_autofree char *stale = g_build_filename (dir, name, NULL);
+      rmdir (stale);
+    }
+}
+
 /* Makes a fresh cgroup below ours in one hierarchy (NULL: v2). */
 static char *
 make_child (const char *controller, GError **error)
@@ -127,6 +145,8 @@ make_child (const char *controller, GError **error)
                    controller ? "v1 " : "v2", controller ? controller : "");
       return NULL;
     }
+  if (cgroup_serial == 0)
+    remove_stale (dir);
   g_autofree char *name = g_strdup_printf ("concbench-%d-%u", (int) getpid (),
                                            ++cgroup_serial);
   char *child = g_build_filename (dir, name, NULL);
