@@ -47,8 +47,9 @@ printf 'memory sampler cost on %s: sieve items=%s complexity=%s, %s interleaved 
   "$(uname -n)" "$items" "$complexity" "$runs"
 printf 'load average before %s, after %s (on %s CPUs)\n\n' "$load_before" \
   "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" "$(nproc 2>/dev/null)"
-printf '%-24s %16s %16s %18s %14s %10s %10s\n' "Row" "wall @0 s (cv)" \
-  "wall @10 s (cv)" "ratio 10/0" "sampler/run" "% of core" "per sample"
+printf '%-24s %16s %16s %18s %8s %12s %10s %10s\n' "Row" "wall @0 s (cv)" \
+  "wall @10 s (cv)" "ratio of means" "medians" "sampler/run" "% of core" \
+  "per sample"
 for row in $rows; do
   s=${row%%:*}
   "$PY" - "$tmp/$s-0" "$tmp/$s-10" "$s ${row#*:}" <<'PY'
@@ -62,9 +63,11 @@ m0 = statistics.mean(r[0] for r in off)
 m1 = statistics.mean(r[0] for r in on)
 cpu = statistics.mean(r[1] for r in on)
 n = statistics.mean(r[2] for r in on)
-print('%-24s %9.4f (%2.0f%%) %9.4f (%2.0f%%) %8.4f (%+.2f %%) %11.0f us %9.2f%% %7.1f us'
+med = (statistics.median(r[0] for r in on)
+       / statistics.median(r[0] for r in off))
+print('%-24s %9.4f (%2.0f%%) %9.4f (%2.0f%%) %8.4f (%+.2f %%) %8.4f %9.0f us %9.2f%% %7.1f us'
       % (sys.argv[3], m0, cv(off) * 100, m1, cv(on) * 100, m1 / m0,
-         (m1 / m0 - 1) * 100, cpu * 1e6, cpu / m1 * 100,
+         (m1 / m0 - 1) * 100, med, cpu * 1e6, cpu / m1 * 100,
          cpu / n * 1e6 if n else 0))
 PY
 done

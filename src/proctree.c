@@ -17,6 +17,11 @@
 /* The PSS is read in full at least every this many samples, so a peak the
  * cheap counters cannot see (pages becoming private) is still found. */
 #define FULL_READ_EVERY 25
+/* A peak the cheap counters say may be this much higher (0.4 %, and at
+ * least 64 KiB) is read in full; smaller growth waits for the periodic
+ * read, so a tree growing a page at a time is not read in full each time. */
+#define PEAK_SLACK_DIVISOR 256
+#define PEAK_SLACK_MIN (64 * 1024)
 
 typedef struct {
   pid_t pid;
@@ -417,11 +422,13 @@ cb_proc_tree_sample (CbProcTree *tree, CbTreeMemory *out)
   if (out->n_processes == 0)
     return FALSE;
   /* New pages add to the PSS at most what they add to the RSS, so the last
-   * full reading plus the growth since bounds it. */
+   * full reading plus the growth since bounds it: a full read is due when
+   * that could pass the peak by more than the slack. */
   guint64 bound = tree->pss_at_full
                   + (rss > tree->rss_at_full ? rss - tree->rss_at_full : 0);
+  guint64 slack = MAX (PEAK_SLACK_MIN, tree->peak_pss / PEAK_SLACK_DIVISOR);
   if (tree->changed || ++tree->since_full >= FULL_READ_EVERY
-      || bound > tree->peak_pss || tree->n_full == 0)
+      || bound > tree->peak_pss + slack || tree->n_full == 0)
     {
       full_read (tree, out);
       return TRUE;
