@@ -25,7 +25,7 @@
 
 typedef struct {
   pid_t pid;
-  int statm_fd;  /* kept open: pread() at 0 reads the file anew */
+  int stat_fd;   /* kept open: pread() at 0 reads the file anew */
   int rollup_fd; /* smaps_rollup, opened at the first full read */
 } Member;
 
@@ -43,7 +43,7 @@ struct CbProcTree {
   gboolean changed; /* members came or went since the last full read */
   guint since_full;
   guint n_full;
-  guint64 pss_at_full, rss_at_full, peak_pss;
+  guint64 pss_at_full, rss_at_full, faults_at_full, peak_pss;
   long page_size;
 };
 
@@ -208,8 +208,8 @@ cb_proc_tree_new (pid_t pgid, const char *procs_file)
 static void
 member_close (Member *m)
 {
-  if (m->statm_fd >= 0)
-    close (m->statm_fd);
+  if (m->stat_fd >= 0)
+    close (m->stat_fd);
   if (m->rollup_fd >= 0)
     close (m->rollup_fd);
 }
@@ -272,9 +272,9 @@ static void
 add_member (CbProcTree *tree, pid_t pid)
 {
   char path[64];
-  g_snprintf (path, sizeof path, "/proc/%d/statm", (int) pid);
+  g_snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
   Member m = { pid, open (path, O_RDONLY | O_CLOEXEC), -1 };
-  if (m.statm_fd < 0)
+  if (m.stat_fd < 0)
     return; /* gone already */
   g_array_append_val (tree->members, m);
   tree->changed = TRUE;
@@ -360,25 +360,38 @@ relist (CbProcTree *tree)
       add_member (tree, g_array_index (pids, pid_t, i));
 }
 
-/* Summed RSS from statm, dropping members that have exited. */
-static guint64
-cheap_rss (CbProcTree *tree)
+/* Page faults (minor and major) and resident pages of one process, from
+ * /proc/PID/stat after the command name. */
+static gboolean
+read_counters (int fd, guint64 *faults, guint64 *pages)
 {
-  guint64 rss = 0;
+  char buf[1024];
+  unsigned long minflt, majflt;
+  long rss;
+  if (read_small_fd (fd, buf, sizeof buf) <= 0)
+    return FALSE;
+  const char *p = strrchr (buf, ')');
+  if (p == NULL
+      || sscanf (p + 1, " %*c %*d %*d %*d %*d %*d %*u %lu %*u %lu %*u %*u %*u "
+                 "%*d %*d %*d %*d %*d %*d %*u %*u %ld", &minflt, &majflt,
+                 &rss) != 3)
+    return FALSE;
+  *faults += minflt + majflt;
+  *pages += rss > 0 ? (guint64) rss : 0;
+  return TRUE;
+}
+
+/* Summed RSS and page faults, dropping members that have exited. */
+static void
+cheap_counters (CbProcTree *tree, guint64 *rss, guint64 *faults)
+{
+  guint64 pages = 0;
+  *faults = 0;
   for (guint i = tree->members->len; i-- > 0;)
-    {
-      Member *m = &g_array_index (tree->members, Member, i);
-      char buf[128];
-      unsigned long size, resident;
-      if (read_small_fd (m->statm_fd, buf, sizeof buf) <= 0
-          || sscanf (buf, "%lu %lu", &size, &resident) != 2)
-        {
-          drop_member (tree, i);
-          continue;
-        }
-      rss += (guint64) resident * tree->page_size;
-    }
-  return rss;
+    if (!read_counters (g_array_index (tree->members, Member, i).stat_fd,
+                        faults, &pages))
+      drop_member (tree, i);
+  *rss = pages * tree->page_size;
 }
 
 static void
@@ -417,20 +430,24 @@ cb_proc_tree_sample (CbProcTree *tree, CbTreeMemory *out)
       relist (tree);
       tree->last_pid = newest;
     }
-  guint64 rss = cheap_rss (tree);
+  guint64 rss, faults;
+  cheap_counters (tree, &rss, &faults);
   out->n_processes = tree->members->len;
   if (out->n_processes == 0)
     return FALSE;
-  /* New pages add to the PSS at most what they add to the RSS, so the last
-   * full reading plus the growth since bounds it: a full read is due when
-   * that could pass the peak by more than the slack. */
-  guint64 bound = tree->pss_at_full
-                  + (rss > tree->rss_at_full ? rss - tree->rss_at_full : 0);
+  /* The tree's PSS grows by a new page (the RSS grows) or by a page a
+   * forked child copies on write (the RSS stays, but a fault was taken):
+   * the last full reading plus the more of those bounds it, and a full read
+   * is due when that could pass the peak by more than the slack. */
+  guint64 grown = MAX (rss > tree->rss_at_full ? rss - tree->rss_at_full : 0,
+                       (faults - tree->faults_at_full) * tree->page_size);
   guint64 slack = MAX (PEAK_SLACK_MIN, tree->peak_pss / PEAK_SLACK_DIVISOR);
   if (tree->changed || ++tree->since_full >= FULL_READ_EVERY
-      || bound > tree->peak_pss + slack || tree->n_full == 0)
+      || tree->pss_at_full + grown > tree->peak_pss + slack
+      || tree->n_full == 0)
     {
       full_read (tree, out);
+      tree->faults_at_full = faults;
       return TRUE;
     }
   out->pss = tree->pss_at_full;

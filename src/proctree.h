@@ -26,7 +26,8 @@ void cb_proc_tree_free (CbProcTree *tree);
 /* FALSE when no process of the tree was found.  The PSS is read in full
  * (smaps_rollup) only when it may have reached a new peak, when the tree
  * changed, or every few samples; in between, out->pss is the last full
- * reading and the cheap RSS (statm) says whether it can have grown. */
+ * reading, and the cheap RSS and page faults (stat) say whether it can
+ * have grown. */
 gboolean cb_proc_tree_sample (CbProcTree *tree, CbTreeMemory *out);
 /* Samples so far that read the PSS in full. */
 guint cb_proc_tree_full_reads (const CbProcTree *tree);
