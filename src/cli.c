@@ -87,6 +87,49 @@ parse_seconds (const char *option, const char *value, double min, double *out,
   return TRUE;
 }
 
+/* Milliseconds: 0 (off), or 1 to 1000.  A longer interval would only
+ * miss peaks, and one over the run's length none would be taken. */
+static gboolean
+parse_interval (const char *value, double *out, GError **error)
+{
+  const CbParamSpec spec = { "--memory-interval", NULL, NULL, CB_PARAM_DOUBLE,
+                             0, 1000, NULL };
+  CbValue v;
+  g_autoptr (GError) local = NULL;
+  if (!cb_param_parse (&spec, value, &v, &local) || (v.d > 0 && v.d < 1))
+    return usage (error, "--memory-interval: '%s' must be 0 (no sampling) "
+                  "or a number of milliseconds from 1 to 1000", value);
+  *out = v.d;
+  return TRUE;
+}
+
+/* A byte count with an optional K, M, G or T suffix (powers of 1024),
+ * from 1M to 1T. */
+static gboolean
+parse_size (const char *option, const char *value, guint64 *out,
+            GError **error)
+{
+  static const char suffixes[] = "KMGT";
+  char *end = NULL;
+  guint64 n = g_ascii_isdigit (value[0]) ? g_ascii_strtoull (value, &end, 10)
+                                         : 0;
+  guint shift = 0;
+  const char *suffix = end && *end ? strchr (suffixes, g_ascii_toupper (*end))
+                                   : NULL;
+  if (suffix != NULL && *end != '\0')
+    {
+      shift = 10 * (guint) (suffix - suffixes + 1);
+      end++;
+    }
+  if (end == NULL || *end != '\0' || n > (G_GUINT64_CONSTANT (1) << 40) >> shift
+      || (n << shift) < (1 << 20))
+    return usage (error, "%s: '%s' must be a size from 1M to 1T, such as "
+                  "512M or 2G (suffixes K, M, G, T: powers of 1024)", option,
+                  value);
+  *out = n << shift;
+  return TRUE;
+}
+
 static gboolean
 apply_single (CbOptions *o, const char *name, const char *value,
               GError **error)
@@ -127,13 +170,9 @@ apply_single (CbOptions *o, const char *name, const char *value,
   else if (strcmp (name, "--timeout") == 0)
     return parse_seconds (name, value, 0.001, &o->timeout, error);
   else if (strcmp (name, "--memory-interval") == 0)
-    {
-      if (!parse_seconds (name, value, 0, &o->memory_interval_ms, error))
-        return FALSE;
-      if (o->memory_interval_ms > 0 && o->memory_interval_ms < 1)
-        return usage (error, "--memory-interval: at least 1 ms, or 0 to "
-                      "turn sampling off");
-    }
+    return parse_interval (value, &o->memory_interval_ms, error);
+  else if (strcmp (name, "--memory-limit") == 0)
+    return parse_size (name, value, &o->memory_limit, error);
   else if (strcmp (name, "--timer-slack") == 0)
     return parse_count (name, value, 1, G_MAXUINT32, &o->timer_slack_ns,
                         error);
@@ -240,8 +279,8 @@ option_entries (CbOptions *o)
             "sequential estimate, or 60 before it is known]",
             "SECONDS"),
     SINGLE ("memory-interval", 0,
-            "Sample the process tree's memory every MS milliseconds; 0 turns "
-            "sampling off [default: 10]",
+            "Sample the process tree's memory every MS milliseconds, 1 to "
+            "1000; 0 turns sampling off [default: 10]",
             "MS"),
     SINGLE ("timer-slack", 0,
             "Set the workers' timer slack (PR_SET_TIMERSLACK) to NS "
@@ -260,6 +299,11 @@ option_entries (CbOptions *o)
       "(repeatable)",
       "FILE" },
     SINGLE ("plot", 0, "Draw a scaling chart to FILE (.svg or .png)", "FILE"),
+    SINGLE ("memory-limit", 0,
+            "Fail a run whose process tree uses more than SIZE bytes (K, M, "
+            "G suffixes): a cgroup's memory limit where one can be made, "
+            "else RLIMIT_AS [default: none]",
+            "SIZE"),
     FLAG ("version", 'V', "Print the version and the plugin ABI, then exit"),
     { NULL }
   };
@@ -282,7 +326,7 @@ build_context (CbOptions *o, GOptionEntry **entries_out)
    * the home page. */
   g_option_context_set_description (
       ctx, "Exit status: 0 all rows succeeded, 1 a row or output failed, "
-           "2 usage error,\n130/143 interrupted by SIGINT/SIGTERM.\n"
+           "2 usage error,\n129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.\n"
            "Environment:\n"
            "  CONCBENCH_PLUGIN_PATH         colon-separated plugin "
            "directories searched\n"

@@ -24,6 +24,7 @@ typedef struct {
   double memory_interval_ms;
   guint64 timer_slack_ns; /* 0: leave the workers' at the system's */
   gboolean items;         /* --items: per-item evidence in the JSON */
+  guint64 memory_limit; /* bytes; 0: none */
   char *format;
   char *output;
   GStrv exports;

@@ -53,15 +53,15 @@ fail_error (const GError *error)
                error->message);
 }
 
+/* The first signal stops the suite: the runner kills the running worker
+ * and starts no other.  A second one kills the worker tree from here, at
+ * once.  Neither exits here: what is already measured is still written, and
+ * the exit status is the first signal's. */
 static void
 on_signal (int signum)
 {
   if (cb_runner_interrupted ())
-    {
-      /* Second signal: the user wants out now. */
-      cb_runner_kill_now ();
-      _exit (128 + signum);
-    }
+    cb_runner_kill_now ();
   cb_runner_interrupt (signum);
 }
 
@@ -74,6 +74,7 @@ install_signal_handlers (void)
   sigemptyset (&sa.sa_mask);
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL); /* the terminal went away: like SIGTERM */
 }
 
 /* The rows asked for: an added baseline runs only if its rows succeed. */

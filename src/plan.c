@@ -203,6 +203,7 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
       = s->memory_sampled ? o->memory_interval_ms / 1000.0 : 0;
   s->run.timer_slack = o->timer_slack_ns;
   s->run.keep_items = o->items;
+  s->run.memory_limit = o->memory_limit;
 }
 
 CbPlan *

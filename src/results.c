@@ -253,6 +253,29 @@ warn_plugin_output (CbResult *result)
   add_warning (result, w);
 }
 
+/* Processes the runs left alive behind their worker: they were killed,
+ * but a benchmark that leaves them is broken, and they ran beside it. */
+static void
+warn_leftovers (CbResult *result)
+{
+  guint runs = 0;
+  result->n_leftovers = 0;
+  for (guint i = 0; i < result->samples->len; i++)
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, i);
+      result->n_leftovers += s->n_leftovers;
+      runs += s->n_leftovers > 0;
+    }
+  if (result->n_leftovers == 0)
+    return;
+  g_autofree char *w = g_strdup_printf (
+      "%u process%s outlived %s run (%u of %u runs) and %s killed",
+      result->n_leftovers, result->n_leftovers == 1 ? "" : "es",
+      result->n_leftovers == 1 ? "its" : "their", runs,
+      result->samples->len, result->n_leftovers == 1 ? "was" : "were");
+  add_warning (result, w);
+}
+
 static void
 analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
              gboolean memory_sampled)
@@ -302,6 +325,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
       add_warning (result, w);
     }
   warn_plugin_output (result);
+  warn_leftovers (result);
 }
 
 void

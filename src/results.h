@@ -42,6 +42,7 @@ typedef struct {
   gboolean has_overshoot;
   double overshoot_mean, overshoot_max; /* service time over requested waits */
   guint outliers;
+  guint n_leftovers;     /* processes killed after their run, all runs */
   GStrv warnings;
 } CbResult;
 

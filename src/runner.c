@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The supervising side of a run: fork, memory sampling, timeouts and
- * interrupts, then judging what the worker left in the result area. */
+/* The supervising side of a run: fork, placing the worker (its cgroup and
+ * memory limit), the wait (supervise.c), then judging what the worker left
+ * in the result area. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -23,26 +24,35 @@
 #endif
 
 #include "output-capture.h"
+#include "cgroup.h"
+#include "childwait.h"
 #include "proctree.h"
 #include "recipe.h"
 #include "shared-area.h"
+#include "supervise.h"
 #include "verify.h"
 #include "worker-launch.h"
-
-#define GRACE_SECONDS 2.0
 
 struct CbRunner {
   CbRunOptions options;
   CbVerifier *verifier;
+  CbCgroup *cgroup;      /* NULL: none could be made, or not wanted */
+  gboolean cgroup_tried; /* made lazily, at the first worker */
+  CbCgroup *unusable;    /* made, but a worker could not be moved in */
+  gboolean rlimit_as;    /* this run's memory limit is RLIMIT_AS */
+  guint64 oom_kills;     /* the cgroup's count before this run */
 };
 
 static volatile sig_atomic_t interrupted_by;
 static volatile pid_t current_worker;
+static volatile int current_kill_fd = -1; /* the worker's cgroup.kill */
 
 void
 cb_runner_interrupt (int signum)
 {
-  interrupted_by = signum;
+  if (!interrupted_by)
+    interrupted_by = signum;
+  cb_child_wait_wake ();
 }
 
 int
@@ -55,8 +65,11 @@ void
 cb_runner_kill_now (void)
 {
   pid_t pid = current_worker;
+  int fd = current_kill_fd;
   if (pid > 0)
     kill (-pid, SIGKILL);
+  if (fd >= 0)
+    (void) !write (fd, "1", 1);
 }
 
 gboolean
@@ -71,6 +84,7 @@ cb_runner_new (const CbRunOptions *options)
   CbRunner *runner = g_new0 (CbRunner, 1);
   runner->options = *options;
   runner->verifier = cb_verifier_new ();
+  cb_child_wait_init ();
 #if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_CHILD_SUBREAPER)
   /* Whatever a plugin forks and abandons is re-parented to us, so we can
    * reap it: no zombie outlives its benchmark. */
@@ -85,6 +99,8 @@ cb_runner_free (CbRunner *runner)
   if (runner == NULL)
     return;
   cb_verifier_free (runner->verifier);
+  cb_cgroup_free (runner->cgroup);
+  cb_cgroup_free (runner->unusable);
   g_free (runner);
 }
 
@@ -109,21 +125,7 @@ cb_bench_info_clear (CbBenchInfo *info)
   g_clear_pointer (&info->item_waits, g_free);
 }
 
-static void
-sleep_seconds (double s)
-{
-  struct timespec ts = { (time_t) s, (long) ((s - (time_t) s) * 1e9) };
-  nanosleep (&ts, NULL);
-}
-
-typedef struct {
-  int status;
-  struct rusage usage;
-  gboolean timed_out;
-  int interrupted;
-  CbTreeMemory peak;
-  guint n_samples;
-} WaitResult;
+typedef CbWaitResult WaitResult;
 
 static void
 kill_group (pid_t pgid, int sig)
@@ -131,77 +133,21 @@ kill_group (pid_t pgid, int sig)
   kill (-pgid, sig);
 }
 
-/* Reaps every child left, waiting briefly for ones just sent SIGKILL. */
-static void
-reap_leftovers (void)
-{
-  for (guint tries = 0; tries < 2000;)
-    {
-      pid_t r = waitpid (-1, NULL, WNOHANG);
-      if (r < 0)
-        break; /* no children left */
-      if (r == 0)
-        {
-          sleep_seconds (0.001);
-          tries++;
-        }
-    }
-}
-
-/* Waits for the worker while sampling its tree's memory and watching the
- * clock and the interrupt flag. */
+/* Waits for the worker (cb_supervise), then drops what the run held and
+ * reads what the cgroup saw of it. */
 static void
 supervise (CbRunner *runner, pid_t pid, WaitResult *res)
 {
-  g_autoptr (CbProcTree) tree
-      = runner->options.memory_interval > 0 ? cb_proc_tree_new (pid) : NULL;
-  gint64 start = shared_now_ns ();
-  gint64 term_sent = 0;
-  double interval = runner->options.memory_interval > 0
-                        ? runner->options.memory_interval
-                        : 0.01;
-
-  for (;;)
-    {
-      pid_t r = wait4 (pid, &res->status, WNOHANG, &res->usage);
-      if (r == pid || (r < 0 && errno != EINTR))
-        break;
-      if (tree != NULL)
-        {
-          CbTreeMemory mem;
-          if (cb_proc_tree_sample (tree, &mem))
-            {
-              res->peak.pss = MAX (res->peak.pss, mem.pss);
-              res->peak.rss = MAX (res->peak.rss, mem.rss);
-              res->peak.n_processes = MAX (res->peak.n_processes,
-                                           mem.n_processes);
-              res->n_samples++;
-            }
-        }
-      double elapsed = (shared_now_ns () - start) / 1e9;
-      if (interrupted_by && !res->interrupted)
-        {
-          res->interrupted = interrupted_by;
-          kill_group (pid, SIGKILL);
-        }
-      if (runner->options.timeout > 0 && elapsed > runner->options.timeout
-          && !res->timed_out)
-        {
-          res->timed_out = TRUE;
-          kill_group (pid, SIGTERM);
-          term_sent = shared_now_ns ();
-        }
-      if (term_sent && (shared_now_ns () - term_sent) / 1e9 > GRACE_SECONDS)
-        {
-          kill_group (pid, SIGKILL);
-          term_sent = 0;
-        }
-      sleep_seconds (interval);
-    }
-  /* Nothing of the benchmark may outlive it: kill what it left behind and
-   * reap whatever was re-parented to us. */
-  kill_group (pid, SIGKILL);
-  reap_leftovers ();
+  const CbWatchSettings settings = { runner->options.timeout,
+                                     runner->options.memory_interval,
+                                     runner->cgroup };
+  cb_supervise (&settings, pid, res);
+  int kill_fd = current_kill_fd;
+  current_kill_fd = -1;
+  if (kill_fd >= 0)
+    close (kill_fd);
+  if (runner->cgroup != NULL)
+    res->oom_kills = cb_cgroup_oom_kills (runner->cgroup) - runner->oom_kills;
 }
 
 static char *
@@ -302,6 +248,14 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res,
     }
 }
 
+/* What the supervisor itself saw of the run. */
+static void
+fill_supervision (CbRunSample *sample, const WaitResult *res)
+{
+  sample->sampler_cpu = res->sampler_cpu;
+  sample->n_leftovers = res->n_leftovers;
+}
+
 static int
 create_result_fd (GError **error)
 {
@@ -321,23 +275,25 @@ create_result_fd (GError **error)
   return fd;
 }
 
-static gboolean
-judge_run (CbRunner *runner, const CbBenchmark *bench, const WaitResult *res,
-           const Shared *shared, GError **error)
+/* As the user wrote it: 512M, 2G; bytes when no suffix fits. */
+static char *
+describe_size (guint64 bytes)
 {
-  if (res->interrupted)
+  static const char suffixes[] = "KMGT";
+  int i = -1;
+  while (i < 3 && bytes >= 1024 && bytes % 1024 == 0)
     {
-      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED,
-                   "interrupted by signal %d (%s)", res->interrupted,
-                   g_strsignal (res->interrupted));
-      return FALSE;
+      bytes /= 1024;
+      i++;
     }
-  if (res->timed_out)
-    {
-      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_TIMEOUT,
-                   "timed out after %g s", runner->options.timeout);
-      return FALSE;
-    }
+  if (i < 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "%c", bytes, suffixes[i]);
+}
+
+static gboolean
+judge_exit (const WaitResult *res, const Shared *shared, GError **error)
+{
   if (shared != NULL && shared->error[0] != '\0')
     {
       g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED, "%s",
@@ -353,15 +309,99 @@ judge_run (CbRunner *runner, const CbBenchmark *bench, const WaitResult *res,
                        ? " before the benchmark finished" : "");
       return FALSE;
     }
+  return TRUE;
+}
+
+/* RLIMIT_AS makes an allocation fail, and what the worker does then (an
+ * error, an abort, a crash) looks like any other failure: say both. */
+static void
+blame_address_limit (guint64 limit, GError **error)
+{
+  g_autofree char *size = describe_size (limit);
+  g_autofree char *why = g_strdup ((*error)->message);
+  g_clear_error (error);
+  g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+               "exceeded the memory limit of %s (under RLIMIT_AS, which "
+               "cannot tell it from another failure: %s)", size, why);
+}
+
+static gboolean
+judge_run (CbRunner *runner, const CbBenchmark *bench, const WaitResult *res,
+           const Shared *shared, GError **error)
+{
+  if (res->interrupted)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED,
+                   "interrupted by signal %d (%s)", res->interrupted,
+                   g_strsignal (res->interrupted));
+      return FALSE;
+    }
+  if (res->oom_kills > 0)
+    {
+      g_autofree char *size = describe_size (runner->options.memory_limit);
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "exceeded the memory limit of %s", size);
+      return FALSE;
+    }
+  if (res->timed_out)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_TIMEOUT,
+                   "timed out after %g s", runner->options.timeout);
+      return FALSE;
+    }
+  if (!judge_exit (res, shared, error))
+    {
+      if (runner->rlimit_as)
+        blame_address_limit (runner->options.memory_limit, error);
+      return FALSE;
+    }
   return cb_verifier_check_items (runner->verifier, bench->workload_key,
                                   shared, error);
 }
 
-/* Puts a just-forked worker where it must run before it runs anything:
- * the hook for per-worker cgroups and limits. */
+/* The runner's cgroup, made at the first worker; NULL where none can be. */
+static CbCgroup *
+worker_cgroup (CbRunner *runner)
+{
+  if (!runner->cgroup_tried && !runner->options.no_cgroup)
+    runner->cgroup = cb_cgroup_new (runner->options.memory_limit, NULL);
+  runner->cgroup_tried = TRUE;
+  return runner->cgroup;
+}
+
+/* Puts a just-forked worker where it must run before it runs anything: in
+ * the runner's cgroup, under the memory limit. */
 static gboolean
 place_worker (CbRunner *runner, pid_t pid, GError **error)
 {
+  guint64 limit = runner->options.memory_limit;
+  CbCgroup *cgroup = worker_cgroup (runner);
+
+  if (cgroup != NULL && !cb_cgroup_add (cgroup, pid, NULL))
+    {
+      /* Not ours to move into after all (a delegation rule): do as where
+       * there is no cgroup, for this worker and the next. */
+      runner->unusable = g_steal_pointer (&runner->cgroup);
+      cgroup = NULL;
+    }
+  runner->rlimit_as = limit > 0
+                      && (cgroup == NULL || !cb_cgroup_limits_memory (cgroup));
+  if (runner->rlimit_as)
+    {
+      struct rlimit lim = { limit, limit };
+      if (prlimit (pid, RLIMIT_AS, &lim, NULL) != 0)
+        {
+          g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                       "cannot set the memory limit (RLIMIT_AS): %s",
+                       g_strerror (errno));
+          return FALSE;
+        }
+    }
+  if (cgroup != NULL)
+    {
+      runner->oom_kills = cb_cgroup_oom_kills (cgroup);
+      current_kill_fd = cb_cgroup_open_kill (cgroup);
+    }
   return TRUE;
 }
 
@@ -547,6 +587,7 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
     {
       fill_info (info, shared);
       fill_sample (sample, shared, &res, runner->options.keep_items);
+      fill_supervision (sample, &res);
     }
   take_output (&output, ok, sample, error);
   if (shared != NULL)

@@ -28,6 +28,10 @@ typedef struct {
    * output beyond the pipe's buffer is refused to the writer, not counted) */
   char *plugin_output;
   guint64 plugin_output_bytes;
+  double sampler_cpu; /* CPU seconds the runner spent taking them */
+  /* Processes of the worker's tree still alive once the worker had exited,
+   * killed by the runner. */
+  guint n_leftovers;
   guint n_items;
   double *completion; /* per item: seconds from start of execute */
   double *service;    /* per item: seconds inside the workload's run */
@@ -49,6 +53,10 @@ typedef struct {
   double memory_interval; /* seconds between samples; <= 0: no sampling */
   guint64 timer_slack; /* ns set in the workers; 0: the system's */
   gboolean keep_items; /* fill CbRunSample.digests (--items) */
+  guint64 memory_limit; /* bytes for the worker's tree; 0: none */
+  /* Do not put workers in a cgroup of their own even where one can be
+   * made: find what they leave behind as the subreaper (tests). */
+  gboolean no_cgroup;
 } CbRunOptions;
 
 typedef enum {

@@ -238,7 +238,7 @@ cpu_now (double *user, double *sys)
 static void
 take_final_reading (Shared *shared)
 {
-  g_autoptr (CbProcTree) tree = cb_proc_tree_new (getpgrp ());
+  g_autoptr (CbProcTree) tree = cb_proc_tree_new (getpgrp (), NULL);
   CbTreeMemory mem;
   struct rusage children;
 

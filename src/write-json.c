@@ -266,6 +266,8 @@ json_add_run (JsonBuilder *b, const CbRunSample *s)
   json_add_uint64 (b, "plugin_output_bytes", s->plugin_output_bytes);
   if (s->digests != NULL)
     json_add_items (b, s);
+  json_add_double (b, "sampler_cpu", s->sampler_cpu);
+  json_add_int (b, "leftover_processes", s->n_leftovers);
   json_builder_end_object (b);
 }
 
@@ -454,6 +456,10 @@ json_add_settings (JsonBuilder *b, const CbReport *report)
                            && options->memory_interval > 0
                        ? options->memory_interval
                        : NAN);
+  if (options != NULL && options->memory_limit > 0)
+    json_add_uint64 (b, "memory_limit", options->memory_limit);
+  else
+    json_add_null (b, "memory_limit");
   json_builder_end_object (b);
 }
 
