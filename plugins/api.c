@@ -78,6 +78,8 @@ api_create (const CbParams *params, guint64 seed, GError **error)
   guint64 items = cb_params_get_uint (params, "items");
   double max_latency = cb_params_get_double (params, "max-latency");
   Transport transport = cb_params_get_enum (params, "transport");
+  gboolean server_process = cb_params_get_enum (params, "server")
+                            == SERVER_PROCESS;
   g_autofree double *latency = NULL;
   ApiTcpServer *server = NULL;
 
@@ -117,7 +119,7 @@ api_create (const CbParams *params, guint64 seed, GError **error)
 
   if (transport == TRANSPORT_TCP)
     {
-      server = api_tcp_server_new (seed, error);
+      server = api_tcp_server_new (seed, server_process, error);
       if (server == NULL)
         {
           g_prefix_error (error, "api: ");
@@ -131,6 +133,7 @@ api_create (const CbParams *params, guint64 seed, GError **error)
   api->latency = g_steal_pointer (&latency);
   api->transport = transport;
   api->connection = cb_params_get_enum (params, "connection");
+  api->server_process = server_process;
   api->server = server;
   api->port = server ? api_tcp_server_port (server) : 0;
   return api;
@@ -436,8 +439,9 @@ api_run_async (gpointer workload, guint item, GMainContext *ctx,
   g_source_unref (source);
 }
 
-/* tcp: an item in flight holds one socket; the server holds one per
- * connection it serves, plus its listener, its spare and its loop. */
+/* tcp: an item in flight holds one socket.  A server on a thread holds,
+ * in the same process, one per connection it serves and its own; a server
+ * process holds them in its own descriptor table. */
 static void
 api_resources (gpointer workload, CbResources *fixed, CbResources *per_item)
 {
@@ -445,12 +449,19 @@ api_resources (gpointer workload, CbResources *fixed, CbResources *per_item)
 
   if (api->transport != TRANSPORT_TCP)
     return;
+  per_item->fds = 1;
+  if (api->server_process)
+    {
+      fixed->processes = 1;
+      return;
+    }
   fixed->threads = 1;
   fixed->fds = API_TCP_SERVER_FDS;
   per_item->fds = 2;
 }
 
 static const char *const transport_choices[] = { "timer", "tcp", NULL };
+static const char *const server_choices[] = { "process", "thread", NULL };
 static const char *const connection_choices[] = { "per-call", "keep-alive",
                                                   NULL };
 
@@ -487,6 +498,15 @@ static const CbParamSpec api_params[] = {
       .default_value = "per-call",
       .type = CB_PARAM_ENUM,
       .choices = connection_choices,
+  },
+  {
+      .name = "server",
+      .help = "tcp: where the latency server runs: a process of its own "
+              "(its descriptors and CPU are not the client's) or a thread "
+              "of the worker",
+      .default_value = "process",
+      .type = CB_PARAM_ENUM,
+      .choices = server_choices,
   },
   { .name = NULL },
 };

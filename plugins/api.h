@@ -27,12 +27,18 @@ typedef enum {
   CONNECTION_KEEP_ALIVE, /* one connection for an item's GET and PUT */
 } Connection;
 
+typedef enum {
+  SERVER_PROCESS,
+  SERVER_THREAD,
+} ServerPlace;
+
 typedef struct {
   guint64 seed;
   guint n_items;
   double *latency; /* seconds; [2 * item] GET, [2 * item + 1] PUT or 0 */
   Transport transport;
   Connection connection;
+  gboolean server_process; /* else a thread of the creating process */
   /* tcp: the latency server, in the process that called create only; the
    * port is all a client needs, in any thread or forked child. */
   ApiTcpServer *server;

@@ -219,7 +219,7 @@ test_api_tcp_digests (void)
 {
   const char *timer[] = { "items=12", "max-latency=0.01", NULL };
   const char *tcp[] = { "items=12", "max-latency=0.01", "transport=tcp",
-                        NULL };
+                        "server=thread", NULL };
   guint fds = test_count_fds (), threads = test_count_threads ();
   Direct dt = { 0 }, dc = { 0 };
   g_autoptr (GError) error = NULL;
@@ -292,7 +292,7 @@ static void
 test_api_tcp_many_connections (void)
 {
   const char *tcp[] = { "items=1200", "max-latency=4", "transport=tcp",
-                        NULL };
+                        "server=thread", NULL };
   guint fds = test_count_fds ();
   struct rlimit saved, lim;
   Direct d = { 0 };
@@ -330,7 +330,8 @@ test_api_tcp_many_connections (void)
 static void
 test_api_tcp_out_of_fds (void)
 {
-  const char *tcp[] = { "items=3", "max-latency=0", "transport=tcp", NULL };
+  const char *tcp[] = { "items=3", "max-latency=0", "transport=tcp",
+                        "server=thread", NULL };
   struct rlimit saved, lim;
   Direct d = { 0 };
   g_autoptr (GError) error = NULL;
