@@ -75,13 +75,3 @@ gboolean api_tcp_decode_reply (const guint8 *msg,
                                ApiTcpReply *reply, GError **error);
 void api_tcp_set_error (GError **error, int code, const char *what, int err);
 void api_tcp_set_short_response (GError **error, gsize got);
-
-/* reply is NULL exactly when error is set. */
-typedef void (*ApiTcpReplyFunc) (const ApiTcpReply *reply,
-                                 const GError *error, gpointer user_data);
-
-/* One call as sources on ctx; func is called from ctx exactly once, never
- * from here. */
-void api_tcp_call_async (guint16 port, const ApiTcpRequest *request,
-                         GMainContext *ctx, ApiTcpReplyFunc func,
-                         gpointer user_data);

@@ -80,3 +80,7 @@ CbStep api_item_start (gpointer workload, guint item, gpointer *state,
 CbStep api_item_resume (gpointer workload, gpointer state, gint64 result,
                         CbOp *op, guint64 *digest, GError **error);
 void api_item_free (gpointer workload, gpointer state);
+
+/* api-async.c: the state machine on a GMainContext, as run_async */
+void api_run_async (gpointer workload, guint item, GMainContext *ctx,
+                    CbItemDone done, gpointer user_data);

@@ -285,6 +285,38 @@ test_api_tcp_digests (void)
   g_assert_cmpuint (test_count_threads (), ==, threads);
 }
 
+/* keep-alive carries both calls of an item on one connection, to a server
+ * in a process of its own: the digests are the blocking timer path's, run
+ * blocking and through run_async, and destroy reaps the server. */
+static void
+test_api_tcp_keep_alive (void)
+{
+  const char *timer[] = { "items=12", "max-latency=0.01", NULL };
+  const char *tcp[] = { "items=12", "max-latency=0.01", "transport=tcp",
+                        "connection=keep-alive", "server=process", NULL };
+  guint fds = test_count_fds (), threads = test_count_threads ();
+  Direct dt = { 0 }, dk = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (direct_create (&dt, timer, &error));
+  g_assert_true (direct_create (&dk, tcp, &error));
+  g_assert_cmpuint (test_count_threads (), ==, threads); /* no server here */
+  g_assert_false (test_no_children ());
+  g_autofree guint64 *want = direct_run_all (&dt);
+  g_autofree guint64 *got = direct_run_all (&dk);
+  g_autofree guint64 *got_async = direct_run_async (&dk, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_assert_cmpuint (got[i], ==, want[i]);
+      g_assert_cmpuint (got_async[i], ==, want[i]);
+    }
+  direct_destroy (&dt);
+  direct_destroy (&dk);
+  g_assert_true (test_no_children ());
+  g_assert_cmpuint (test_count_fds (), ==, fds);
+}
+
 /* More than 1024 connections in flight at once on one server.  Latencies
  * are triangular on [0, 4 s], so about 1050 of the 1200 calls are still
  * waiting after a whole second: the server must hold them all at once. */
@@ -534,6 +566,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/strategies/api", "api", test_matrix);
   g_test_add_data_func ("/strategies/sieve", "sieve", test_matrix);
   g_test_add_func ("/strategies/api-tcp-digests", test_api_tcp_digests);
+  g_test_add_func ("/strategies/api-tcp-keep-alive", test_api_tcp_keep_alive);
   g_test_add_func ("/strategies/api-tcp-many-connections",
                    test_api_tcp_many_connections);
   g_test_add_func ("/strategies/api-tcp-out-of-fds", test_api_tcp_out_of_fds);
