@@ -476,6 +476,46 @@ test_contract_violations (void)
                     "completed out of range (5 items): items 5");
 }
 
+/* A workload that is only a state machine, with operations api does not
+ * use: every loop strategy runs it with sequential's digests; a failure
+ * half-way names the item; an unknown operation is refused by the core;
+ * and (stepper aborts otherwise) every state is freed exactly once. */
+static void
+test_steps_contract (void)
+{
+  if (test_skip_if_static ())
+    return;
+  static const char *strategies[][3] = {
+    { "sequential", NULL },
+    { "epoll", "loops=1,2" },
+    { "gmainloop", "loops=1,2", "timers=per-item,heap" },
+  };
+  CbRunOptions options = { .seed = 3, .timeout = 60 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+
+  for (guint s = 0; s < G_N_ELEMENTS (strategies); s++)
+    {
+      const char *params[] = { "items=9", strategies[s][1], strategies[s][2],
+                               NULL };
+      g_autoptr (CbSuite) suite
+          = test_make_suite (registry, "stepper", strategies[s][0], params);
+      run_all_ok (runner, suite);
+    }
+  const char *fail[] = { "how=fail", NULL };
+  const char *bad_op[] = { "how=bad-op", NULL };
+  const char *fail_heap[] = { "how=fail", "timers=heap", "loops=2", NULL };
+  assert_run_fails ("stepper", "epoll", fail,
+                    "item 3: stepper: item 3 fails as asked");
+  assert_run_fails ("stepper", "gmainloop", fail,
+                    "item 3: stepper: item 3 fails as asked");
+  assert_run_fails ("stepper", "gmainloop", fail_heap,
+                    "item 3: stepper: item 3 fails as asked");
+  assert_run_fails ("stepper", "epoll", bad_op,
+                    "item 2: workload asked for unknown operation 99");
+  assert_run_fails ("stepper", "gmainloop", bad_op,
+                    "item 2: workload asked for unknown operation 99");
+}
+
 static void
 test_crashes_are_contained (void)
 {
@@ -574,6 +614,7 @@ main (int argc, char **argv)
                    test_sieve_methods_agree);
   g_test_add_func ("/strategies/contract-violations",
                    test_contract_violations);
+  g_test_add_func ("/strategies/steps-contract", test_steps_contract);
   g_test_add_func ("/strategies/crashes-are-contained",
                    test_crashes_are_contained);
   g_test_add_func ("/strategies/timeout-kills-tree", test_timeout_kills_tree);
