@@ -598,6 +598,33 @@ test_worker_closes_inherited_fds (void)
              exec->err);
 }
 
+/* The workload's declared descriptors count (api tcp on a server thread:
+ * two per item in flight): a soft limit below them is raised to the hard
+ * one and the row runs; a hard limit below them fails the row before it
+ * starts, with the numbers. */
+static void
+test_workload_fd_needs (void)
+{
+  const char *row = "exec \"$CONCBENCH\" -w api -s epoll -p items=100 "
+                    "-p transport=tcp -p server=thread -p max-latency=0.01 "
+                    "--warmups 0 --runs 1";
+  g_autofree char *soft = g_strdup_printf ("ulimit -S -n 64 && %s", row);
+  g_autofree char *hard = g_strdup_printf ("ulimit -n 64 && %s", row);
+  g_autoptr (TestExec) raised = test_exec_shell (soft);
+  g_autoptr (TestExec) short_ = test_exec_shell (hard);
+
+  if (raised->status != 0)
+    g_error ("soft limit not raised; exit %d\n%s\n%s", raised->status,
+             raised->out, raised->err);
+  if (short_->status != 1
+      || strstr (short_->out, "RLIMIT_NOFILE (ulimit -n) is 64 (hard 64)")
+             == NULL)
+    g_error ("expected the row to fail naming the limits; exit %d\n%s\n%s",
+             short_->status, short_->out, short_->err);
+  /* 2 x 100 items, the server's 5, epoll's 3 (its epoll, timerfd, stop). */
+  g_assert_nonnull (strstr (short_->out, "needs 208 more file descriptors"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -615,6 +642,7 @@ main (int argc, char **argv)
   g_test_add_func ("/strategies/contract-violations",
                    test_contract_violations);
   g_test_add_func ("/strategies/steps-contract", test_steps_contract);
+  g_test_add_func ("/strategies/workload-fd-needs", test_workload_fd_needs);
   g_test_add_func ("/strategies/crashes-are-contained",
                    test_crashes_are_contained);
   g_test_add_func ("/strategies/timeout-kills-tree", test_timeout_kills_tree);
