@@ -121,9 +121,14 @@ rearm (ApiTcpServer *server)
     arm_timer (server, next);
 }
 
+/* Taken out of the epoll set first: a forked child of the process (a
+ * client, with server=thread) may hold a copy of the socket, and then
+ * close() alone would leave it registered, its events naming a freed
+ * connection. */
 static void
 conn_close (ApiTcpServer *server, Conn *conn)
 {
+  epoll_ctl (server->epfd, EPOLL_CTL_DEL, conn->fd, NULL);
   close_fd (&conn->fd);
   if (conn->stage == CONN_WAITING)
     {
