@@ -479,7 +479,7 @@ epoll_resources (const CbParams *params, guint n_items, CbResources *out)
 {
   guint loops = n_loops (params, n_items);
 
-  out->threads = loops;
+  out->threads = loops - 1; /* the first loop runs in the calling thread */
   out->fds = 2 * (guint64) loops + 1; /* epoll and timerfd each; the stop */
 }
 
