@@ -7,9 +7,10 @@
  * On a workload with a state machine (ABI 1.2) every item is in flight at
  * once: socket operations are made at once and waited for with epoll only
  * when they would block (readiness.c), sleeps wait in the heap under a
- * timerfd armed to the nanosecond.  A workload without one has its items
- * run blocking, one after another, in each loop thread; the row is then
- * labelled as running blocking. */
+ * timerfd armed to the nanosecond.  A workload without any asynchronous
+ * form has its items run blocking, one after another, in each loop thread;
+ * the row is then labelled as running blocking.  One whose only
+ * asynchronous form is run_async (a GMainContext) is refused. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -440,6 +441,18 @@ epoll_execute (const CbJob *job, GError **error)
 {
   EpollSet set = { .job = job };
   GError *init_error = NULL;
+
+  /* slots() was told the workload is asynchronous, and a GMainContext form
+   * is not one this loop can drive: running it blocking would make the
+   * row's ideal time and label false. */
+  if (job->steps == NULL && job->can_run_async)
+    {
+      g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+                   "the workload's asynchronous form is a GMainContext one "
+                   "(run_async, ABI 1.1 or older); epoll drives ABI 1.2 "
+                   "state machines (use gmainloop)");
+      return FALSE;
+    }
 
   set.n_loops = n_loops (job->params, job->n_items);
   set.loops = g_new0 (EpollLoop, set.n_loops);

@@ -516,6 +516,28 @@ test_steps_contract (void)
                     "item 2: workload asked for unknown operation 99");
 }
 
+/* A workload asynchronous through run_async only: gmainloop runs it on
+ * each of its loops, with sequential's digests; epoll refuses it. */
+static void
+test_run_async_only (void)
+{
+  if (test_skip_if_static ())
+    return;
+  CbRunOptions options = { .seed = 3, .timeout = 60 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+  const char *none[] = { NULL };
+  const char *loops[] = { "loops=1,2,3", NULL };
+  g_autoptr (CbSuite) seq
+      = test_make_suite (registry, "asynconly", "sequential", none);
+  g_autoptr (CbSuite) loop
+      = test_make_suite (registry, "asynconly", "gmainloop", loops);
+
+  run_all_ok (runner, seq);
+  run_all_ok (runner, loop);
+  assert_run_fails ("asynconly", "epoll", none,
+                    "epoll drives ABI 1.2 state machines");
+}
+
 static void
 test_crashes_are_contained (void)
 {
@@ -642,6 +664,7 @@ main (int argc, char **argv)
   g_test_add_func ("/strategies/contract-violations",
                    test_contract_violations);
   g_test_add_func ("/strategies/steps-contract", test_steps_contract);
+  g_test_add_func ("/strategies/run-async-only", test_run_async_only);
   g_test_add_func ("/strategies/crashes-are-contained",
                    test_crashes_are_contained);
   g_test_add_func ("/strategies/timeout-kills-tree", test_timeout_kills_tree);
