@@ -160,7 +160,14 @@ watch_fd (EpollItem *self, const CbOp *op, GError **error)
   if (op != &wait->op)
     wait->op = *op;
   how = wait->watched_fd == op->fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  if (epoll_ctl (self->loop->epfd, how, wait->op.fd, &ev) == 0)
+  /* The number is only a guess at the registration: a workload may close
+   * a socket itself (in item_free of another attempt, say) and get the
+   * same number back for a new one. */
+  if (epoll_ctl (self->loop->epfd, how, wait->op.fd, &ev) == 0
+      || (errno == EEXIST
+          && epoll_ctl (self->loop->epfd, EPOLL_CTL_MOD, op->fd, &ev) == 0)
+      || (errno == ENOENT
+          && epoll_ctl (self->loop->epfd, EPOLL_CTL_ADD, op->fd, &ev) == 0))
     {
       wait->watched_fd = wait->op.fd;
       return TRUE;
