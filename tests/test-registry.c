@@ -48,12 +48,12 @@ test_bundled (void)
   g_autoptr (CbRegistry) registry = test_registry (NULL);
   const char *workloads[] = { "api", "sieve" };
   const char *strategies[] = { "sequential", "gmainloop", "gthreadpool",
-                               "procpool" };
+                               "procpool", "epoll" };
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     g_assert_nonnull (cb_registry_find_workload (registry, workloads[i]));
   for (guint i = 0; i < G_N_ELEMENTS (strategies); i++)
     g_assert_nonnull (cb_registry_find_strategy (registry, strategies[i]));
-  g_assert_cmpuint (registry->plugins->len, ==, 6);
+  g_assert_cmpuint (registry->plugins->len, ==, 7);
   g_assert_cmpuint (registry->problems->len, ==, 0);
   for (guint i = 0; i < registry->plugins->len; i++)
     {
@@ -88,7 +88,9 @@ test_bad_plugins (void)
                   "worker_param 'threads' is not one of its parameters");
   assert_problem (registry, "workertype",
                   "worker_param 'ranks' is a double parameter");
-  g_assert_cmpuint (registry->problems->len, ==, 8);
+  assert_problem (registry, "stepsnoresume",
+                  "has item_start but lacks item_resume or item_free");
+  g_assert_cmpuint (registry->problems->len, ==, 9);
   /* Everything else still loaded. */
   g_assert_nonnull (cb_registry_find_workload (registry, "api"));
   g_assert_nonnull (cb_registry_find_strategy (registry, "procpool"));
@@ -338,7 +340,7 @@ test_not_a_library (void)
   g_assert_null (strstr (problem_for (registry, "junk.so")->reason,
                          "file not found"));
   g_assert_null (problem_for (registry, "README"));
-  g_assert_cmpuint (registry->plugins->len, ==, 6);
+  g_assert_cmpuint (registry->plugins->len, ==, 7);
 
   g_unlink (junk);
   g_unlink (readme);
@@ -355,7 +357,7 @@ test_relative_env_entry (void)
   g_autoptr (CbRegistry) registry = test_registry (NULL);
   g_setenv ("CONCBENCH_PLUGIN_PATH", copy, TRUE);
   assert_problem (registry, "relative/dir", "not an absolute path");
-  g_assert_cmpuint (registry->plugins->len, ==, 6);
+  g_assert_cmpuint (registry->plugins->len, ==, 7);
 }
 
 static void
