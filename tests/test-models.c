@@ -25,6 +25,10 @@ typedef struct {
 static const Model models[] = {
   { "pthread", { "threads=1,3,64", "distribution=static,dynamic,queue" } },
   { "pthread", { "threads=2,5", "distribution=per-item" } },
+#ifdef HAVE_OPENMP
+  { "openmp", { "threads=1,3", "schedule=static,dynamic,guided" } },
+  { "openmp", { "threads=2", "chunk=4" } },
+#endif
 };
 
 /* Runs every benchmark of the suite once on runner; asserts success. */

@@ -53,7 +53,11 @@ test_bundled (void)
   g_autoptr (CbRegistry) registry = test_registry (NULL);
   const char *workloads[] = { "api", "sieve" };
   const char *strategies[] = { "sequential", "gmainloop", "gthreadpool",
-                               "procpool", "pthread" };
+                               "procpool", "pthread",
+#ifdef HAVE_OPENMP
+                               "openmp",
+#endif
+                             };
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     g_assert_nonnull (cb_registry_find_workload (registry, workloads[i]));
   for (guint i = 0; i < G_N_ELEMENTS (strategies); i++)
