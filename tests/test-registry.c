@@ -53,7 +53,7 @@ test_bundled (void)
   g_autoptr (CbRegistry) registry = test_registry (NULL);
   const char *workloads[] = { "api", "sieve" };
   const char *strategies[] = { "sequential", "gmainloop", "gthreadpool",
-                               "procpool", "pthread",
+                               "procpool", "pthread", "forkeach",
 #ifdef HAVE_OPENMP
                                "openmp",
 #endif
