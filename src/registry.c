@@ -522,6 +522,47 @@ cb_registry_scan (CbRegistry *registry, const char *const *dirs)
     }
 }
 
+static const CbPlugin *
+find_by_path (const CbRegistry *registry, const char *path)
+{
+  for (guint i = 0; i < registry->plugins->len; i++)
+    {
+      const CbPlugin *p = registry->plugins->pdata[i];
+      if (strcmp (p->path, path) == 0)
+        return p;
+    }
+  return NULL;
+}
+
+const CbPlugin *
+cb_registry_load_file (CbRegistry *registry, const char *path, GError **error)
+{
+  const CbPlugin *found = find_by_path (registry, path);
+  if (found != NULL)
+    return found;
+  /* The same stem a scan offers, so the same checks and the same choice
+   * between a .la and a module apply. */
+  g_autofree char *stem = g_strdup (path);
+  if (g_str_has_suffix (stem, ".la"))
+    stem[strlen (stem) - strlen (".la")] = '\0';
+  else if (g_str_has_suffix (stem, LT_MODULE_EXT))
+    stem[strlen (stem) - strlen (LT_MODULE_EXT)] = '\0';
+  guint n_problems = registry->problems->len;
+  scan_one_file (stem, registry);
+  if (registry->problems->len > n_problems)
+    {
+      const CbProblem *problem = registry->problems->pdata[n_problems];
+      g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "%s: %s", problem->path,
+                   problem->reason);
+      return NULL;
+    }
+  found = find_by_path (registry, path);
+  if (found == NULL)
+    g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "%s: no plugin there",
+                 path);
+  return found;
+}
+
 #ifdef CB_STATIC_PLUGINS
 static CbRegistry *preload_target;
 

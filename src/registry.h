@@ -39,6 +39,11 @@ gboolean cb_registry_check_plugin_dirs (const char *const *dirs,
 CbRegistry *cb_registry_new (void);
 void cb_registry_free (CbRegistry *registry);
 void cb_registry_scan (CbRegistry *registry, const char *const *dirs);
+/* Loads the one plugin file path, with the checks a scan makes (the worker
+ * program rebuilding a benchmark); returns it, or NULL with the reason.  A
+ * path already registered (a built-in plugin's) is returned as it is. */
+const CbPlugin *cb_registry_load_file (CbRegistry *registry, const char *path,
+                                       GError **error);
 /* Loads the plugins linked into a static build; a no-op otherwise. */
 void cb_registry_load_preloaded (CbRegistry *registry);
 

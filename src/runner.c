@@ -22,10 +22,12 @@
 #include <sys/prctl.h>
 #endif
 
+#include "output-capture.h"
 #include "proctree.h"
+#include "recipe.h"
 #include "shared-area.h"
 #include "verify.h"
-#include "worker.h"
+#include "worker-launch.h"
 
 #define GRACE_SECONDS 2.0
 
@@ -97,6 +99,7 @@ cb_run_sample_clear (CbRunSample *sample)
 {
   g_clear_pointer (&sample->completion, g_free);
   g_clear_pointer (&sample->service, g_free);
+  g_clear_pointer (&sample->plugin_output, g_free);
 }
 
 void
@@ -221,7 +224,7 @@ map_results (int fd, gsize *size)
   Shared *shared = mmap (NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
   if (shared == MAP_FAILED || shared->magic != SHARED_MAGIC
       || (gsize) st.st_size
-             < sizeof (Shared) + shared->n_items * sizeof (ItemRecord))
+             < shared_area_size (shared->n_items, shared->latency_bound))
     {
       if (shared != MAP_FAILED)
         munmap (shared, st.st_size);
@@ -243,10 +246,25 @@ fill_info (CbBenchInfo *info, const Shared *shared)
   info->can_async = shared->can_async;
   if (info->latency_bound)
     {
-      info->item_waits = g_new0 (double, shared->n_items);
-      for (guint i = 0; i < shared->n_items; i++)
-        info->item_waits[i] = shared->items[i].wait;
+      info->item_waits = g_new (double, shared->n_items);
+      memcpy (info->item_waits, shared_waits (shared),
+              shared->n_items * sizeof (double));
     }
+}
+
+/* The larger of what the runner sampled and what the worker read itself
+ * when execute returned; a run shorter than one sample has only the
+ * latter.  The worker's own high-water marks bound the tree's RSS from
+ * below. */
+static void
+fill_memory (CbRunSample *sample, const Shared *shared, const WaitResult *res)
+{
+  guint64 hwm = MAX (shared->worker_hwm, shared->children_maxrss);
+  sample->tree_peak_pss = MAX (res->peak.pss, shared->final_pss);
+  sample->tree_peak_rss = MAX (MAX (res->peak.rss, shared->final_rss), hwm);
+  sample->memory_known = res->n_samples > 0 || shared->final_pss > 0;
+  if (!sample->memory_known)
+    sample->tree_peak_pss = sample->tree_peak_rss = 0;
 }
 
 static void
@@ -262,9 +280,9 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res)
   sample->ctx_involuntary = res->usage.ru_nivcsw;
   sample->worker_maxrss = (guint64) res->usage.ru_maxrss * 1024;
   sample->worker_hwm = shared->worker_hwm;
-  sample->tree_peak_pss = res->peak.pss;
-  sample->tree_peak_rss = res->peak.rss;
+  fill_memory (sample, shared, res);
   sample->n_samples = res->n_samples;
+  sample->timer_slack = shared->timer_slack;
   sample->n_items = n;
   sample->completion = g_new0 (double, n);
   sample->service = g_new0 (double, n);
@@ -272,7 +290,7 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res)
     {
       const ItemRecord *rec = &shared->items[i];
       sample->completion[i] = (rec->t_complete - shared->t_start) / 1e9;
-      sample->service[i] = (rec->t_run_end - rec->t_run_start) / 1e9;
+      sample->service[i] = rec->service;
     }
 }
 
@@ -338,20 +356,70 @@ place_worker (CbRunner *runner, pid_t pid, GError **error)
   return TRUE;
 }
 
-/* Forks the worker, places it, then lets it go.  Returns its pid, or -1
- * with error set (no process left behind). */
-static pid_t
-start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
-              GError **error)
+/* Writes the go byte, then learns whether the worker program started:
+ * the exec-status pipe closes on a successful exec and carries errno
+ * otherwise. */
+static gboolean
+let_go (pid_t pid, int go_fd, int status_fd, const char *program,
+        GError **error)
 {
-  int go[2];
+  char byte = 'g';
+  int child_errno = 0;
+  ssize_t n;
+
+  while (write (go_fd, &byte, 1) < 0 && errno == EINTR)
+    ;
+  close (go_fd);
+  do
+    n = read (status_fd, &child_errno, sizeof child_errno);
+  while (n < 0 && errno == EINTR);
+  close (status_fd);
+  if (n != (ssize_t) sizeof child_errno)
+    return TRUE;
+  waitpid (pid, NULL, 0);
+  g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+               "cannot run the worker program %s: %s", program,
+               g_strerror (child_errno));
+  return FALSE;
+}
+
+static gboolean
+open_pipes (int go[2], int status[2], GError **error)
+{
   if (pipe2 (go, O_CLOEXEC) < 0)
     {
       g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
                    "cannot create worker process: %s", g_strerror (errno));
-      return -1;
+      return FALSE;
     }
-  CbWorkerLaunch launch = { .result_fd = fd, .go_fd = go[0],
+  if (pipe2 (status, O_CLOEXEC) < 0)
+    {
+      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                   "cannot create worker process: %s", g_strerror (errno));
+      close (go[0]);
+      close (go[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Forks the worker, places it, then lets it go: it execs the worker
+ * program.  Returns its pid, or -1 with error set (no process left
+ * behind). */
+static pid_t
+start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
+              int output_fd, GError **error)
+{
+  int go[2], status[2];
+  const char *program = cb_worker_program ();
+  g_auto (GStrv) argv = cb_recipe_argv (program, bench, runner->options.seed,
+                                        runner->options.timer_slack, fd);
+  if (!open_pipes (go, status, error))
+    return -1;
+  CbWorkerLaunch launch = { .program = program, .argv = argv,
+                            .result_fd = fd, .go_fd = go[0],
+                            .output_fd = output_fd,
+                            .exec_status_fd = status[1],
                             .runner = getpid () };
   /* Anything buffered would otherwise be written twice, once per process. */
   fflush (stdout);
@@ -360,13 +428,16 @@ start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
   if (pid == 0)
     {
       close (go[1]);
-      cb_worker_start (bench, runner->options.seed, &launch);
+      close (status[0]);
+      cb_worker_start (&launch);
     }
   int saved = errno;
   close (go[0]);
+  close (status[1]);
   if (pid < 0)
     {
       close (go[1]);
+      close (status[0]);
       g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
                    "cannot create worker process: %s", g_strerror (saved));
       return -1;
@@ -375,14 +446,55 @@ start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
   if (!place_worker (runner, pid, error))
     {
       close (go[1]); /* EOF: the worker exits without running anything */
+      close (status[0]);
       kill_group (pid, SIGKILL);
       waitpid (pid, NULL, 0);
       return -1;
     }
-  char byte = 'g';
-  while (write (go[1], &byte, 1) < 0 && errno == EINTR)
-    ;
-  close (go[1]);
+  return let_go (pid, go[1], status[0], program, error) ? pid : -1;
+}
+
+/* Keeps what the worker printed in the sample of a run that succeeded, and
+ * in the message of one that failed, where it often says why. */
+static void
+take_output (CbOutputPipe *output, gboolean ok, CbRunSample *sample,
+             GError **error)
+{
+  g_autofree char *kept = NULL;
+  guint64 total = 0;
+
+  cb_output_pipe_drain (output, &kept, &total);
+  cb_output_pipe_close (output);
+  if (ok)
+    {
+      sample->plugin_output = g_steal_pointer (&kept);
+      sample->plugin_output_bytes = total;
+    }
+  else if (kept != NULL && error != NULL && *error != NULL)
+    {
+      g_autofree char *line = cb_text_printable (kept);
+      if (strlen (line) > 200)
+        strcpy (line + 197, "...");
+      GError *longer = g_error_new ((*error)->domain, (*error)->code,
+                                    "%s; the plugin printed %" G_GUINT64_FORMAT
+                                    " bytes: %s",
+                                    (*error)->message, total, line);
+      g_error_free (*error);
+      *error = longer;
+    }
+}
+
+/* Runs the worker and waits for it; res and shared describe the run. */
+static pid_t
+run_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
+            CbOutputPipe *output, WaitResult *res, GError **error)
+{
+  pid_t pid = start_worker (runner, bench, fd, output->write_fd, error);
+  if (pid < 0)
+    return -1;
+  current_worker = pid;
+  supervise (runner, pid, res);
+  current_worker = 0;
   return pid;
 }
 
@@ -391,30 +503,32 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
                CbRunSample *sample, GError **error)
 {
   WaitResult res = { 0 };
+  CbOutputPipe output;
   gsize size = 0;
-  int fd = create_result_fd (error);
+  int fd;
 
   memset (sample, 0, sizeof *sample);
-  if (fd < 0)
-    return FALSE;
   if (interrupted_by)
     {
-      close (fd);
       g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_INTERRUPTED,
                    "interrupted by signal %d (%s)", interrupted_by,
                    g_strsignal (interrupted_by));
       return FALSE;
     }
-
-  pid_t pid = start_worker (runner, bench, fd, error);
-  if (pid < 0)
+  fd = create_result_fd (error);
+  if (fd < 0)
+    return FALSE;
+  if (!cb_output_pipe_open (&output, error))
     {
       close (fd);
       return FALSE;
     }
-  current_worker = pid;
-  supervise (runner, pid, &res);
-  current_worker = 0;
+  if (run_worker (runner, bench, fd, &output, &res, error) < 0)
+    {
+      close (fd);
+      take_output (&output, FALSE, sample, error);
+      return FALSE;
+    }
 
   Shared *shared = map_results (fd, &size);
   close (fd);
@@ -424,6 +538,7 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
       fill_info (info, shared);
       fill_sample (sample, shared, &res);
     }
+  take_output (&output, ok, sample, error);
   if (shared != NULL)
     munmap (shared, size);
   return ok;

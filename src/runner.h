@@ -14,9 +14,20 @@ typedef struct {
    * workload creation and exit to the above. */
   double worker_cpu_user, worker_cpu_sys;
   guint64 ctx_voluntary, ctx_involuntary;
-  guint64 tree_peak_pss, tree_peak_rss; /* bytes, summed over the tree */
+  /* bytes, summed over the tree: the larger of the sampled peak and the
+   * worker's final reading, its high-water marks a floor under RSS */
+  guint64 tree_peak_pss, tree_peak_rss;
+  /* FALSE when neither a sample nor the final reading saw the tree: then
+   * tree_peak_* are unknown, not 0, and must not be averaged in */
+  gboolean memory_known;
   guint64 worker_hwm, worker_maxrss;    /* bytes, the worker alone */
   guint n_samples; /* memory samples taken */
+  guint64 timer_slack; /* ns, the worker's PR_GET_TIMERSLACK; 0: unknown */
+  /* What the worker's processes wrote to stdout and stderr: the first
+   * CB_OUTPUT_KEEP bytes (NULL: nothing) and how many in all (at least:
+   * output beyond the pipe's buffer is refused to the writer, not counted) */
+  char *plugin_output;
+  guint64 plugin_output_bytes;
   guint n_items;
   double *completion; /* per item: seconds from start of execute */
   double *service;    /* per item: seconds inside the workload's run */
@@ -35,6 +46,7 @@ typedef struct {
   guint64 seed;
   double timeout; /* seconds per run; <= 0: none */
   double memory_interval; /* seconds between samples; <= 0: no sampling */
+  guint64 timer_slack; /* ns set in the workers; 0: the system's */
 } CbRunOptions;
 
 typedef enum {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The worker process: the CbJob a strategy is handed, the resource-limit
- * checks, and the run itself, recorded in the shared result area. */
+/* The run inside the worker program: the CbJob a strategy is handed, the
+ * resource-limit checks, and the run itself, recorded in the shared result
+ * area. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -47,10 +48,9 @@ job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
       return FALSE;
     }
   rec = record_of (job, item);
-  rec->t_run_start = shared_now_ns ();
+  gint64 t_run_start = shared_now_ns ();
   ok = state->klass->run (state->workload, item, digest, error);
-  rec->t_run_end = shared_now_ns ();
-  g_atomic_int_inc (&rec->runs);
+  rec->service = (shared_now_ns () - t_run_start) / 1e9;
   if (ok)
     rec->run_digest = *digest;
   else
@@ -61,6 +61,7 @@ job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
 typedef struct {
   const CbJob *job;
   guint item;
+  gint64 t_run_start;
   CbItemDone done;
   gpointer user_data;
 } AsyncCall;
@@ -71,8 +72,7 @@ job_async_done (guint item, guint64 digest, const GError *error,
 {
   AsyncCall *call = user_data;
   ItemRecord *rec = record_of (call->job, call->item);
-  rec->t_run_end = shared_now_ns ();
-  g_atomic_int_inc (&rec->runs);
+  rec->service = (shared_now_ns () - call->t_run_start) / 1e9;
   if (error == NULL)
     rec->run_digest = digest;
   call->done (call->item, digest, error, call->user_data);
@@ -99,7 +99,7 @@ job_run_item_async (const CbJob *job, guint item, GMainContext *ctx,
   call->item = item;
   call->done = done;
   call->user_data = user_data;
-  record_of (job, item)->t_run_start = shared_now_ns ();
+  call->t_run_start = shared_now_ns ();
   state->klass->run_async (state->workload, item, ctx, job_async_done, call);
 }
 
@@ -130,17 +130,21 @@ copy_error (Shared *shared, const GError *error)
              ERROR_MAX);
 }
 
+/* Sizes and maps the result area.  The mapping is populated here, before
+ * execute: a page first touched inside the timed region would add a page
+ * fault to every 128 items' cost. */
 static Shared *
-worker_map (int fd, guint n_items, GError **error)
+worker_map (int fd, guint n_items, gboolean latency_bound, GError **error)
 {
-  gsize size = sizeof (Shared) + (gsize) n_items * sizeof (ItemRecord);
+  gsize size = shared_area_size (n_items, latency_bound);
   if (ftruncate (fd, size) != 0)
     {
       g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
                    "cannot size the result area: %s", g_strerror (errno));
       return NULL;
     }
-  Shared *shared = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  Shared *shared = mmap (NULL, size, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_POPULATE, fd, 0);
   if (shared == MAP_FAILED)
     {
       g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
@@ -149,15 +153,15 @@ worker_map (int fd, guint n_items, GError **error)
     }
   shared->magic = SHARED_MAGIC;
   shared->n_items = n_items;
+  shared->latency_bound = latency_bound;
   return shared;
 }
 
-/* Writes a failure that happened before the result area existed. */
-static void
-worker_fail_early (int fd, const GError *error)
+void
+cb_worker_fail_early (int fd, const GError *error)
 {
   g_autoptr (GError) local = NULL;
-  Shared *shared = worker_map (fd, 0, &local);
+  Shared *shared = worker_map (fd, 0, FALSE, &local);
   if (shared != NULL)
     copy_error (shared, error);
 }
@@ -229,32 +233,97 @@ cpu_now (double *user, double *sys)
          + shared_timeval_seconds (children.ru_stime);
 }
 
-static int
-worker_main (const CbBenchmark *bench, guint64 seed, int fd)
+/* What the worker can say of its own memory when execute returns, before
+ * it exits: a run shorter than one sample would otherwise show none. */
+static void
+take_final_reading (Shared *shared)
+{
+  g_autoptr (CbProcTree) tree = cb_proc_tree_new (getpgrp ());
+  CbTreeMemory mem;
+  struct rusage children;
+
+  if (cb_proc_tree_sample (tree, &mem))
+    {
+      shared->final_pss = mem.pss;
+      shared->final_rss = mem.rss;
+    }
+  if (getrusage (RUSAGE_CHILDREN, &children) == 0)
+    shared->children_maxrss = (guint64) children.ru_maxrss * 1024;
+  shared->worker_hwm = cb_proc_self_hwm ();
+}
+
+static guint64
+timer_slack_now (void)
+{
+#if defined(HAVE_SYS_PRCTL_H) && defined(PR_GET_TIMERSLACK)
+  int slack = prctl (PR_GET_TIMERSLACK, 0, 0, 0, 0);
+  return slack > 0 ? (guint64) slack : 0;
+#else
+  return 0;
+#endif
+}
+
+/* Creates the workload and the result area it needs; FALSE when either
+ * fails (the area then holds the reason, when it could be made). */
+static gboolean
+prepare_state (const CbBenchmark *bench, guint64 seed, int fd,
+               WorkerState *state, GError **error)
+{
+  const CbWorkloadClass *wk = state->klass;
+  CbParams wparams = cb_param_set_view (bench->workload_params);
+
+  state->workload = wk->create (&wparams, seed, error);
+  if (state->workload == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, CB_PLUGIN_ERROR, 0,
+                             "workload create failed");
+      g_prefix_error (error, "workload %s: ", wk->name);
+      cb_worker_fail_early (fd, error ? *error : NULL);
+      return FALSE;
+    }
+  guint n = wk->n_items (state->workload);
+  state->shared = worker_map (fd, n, wk->item_wait != NULL, error);
+  if (state->shared == NULL)
+    {
+      wk->destroy (state->workload);
+      return FALSE;
+    }
+  double *waits = shared_waits (state->shared);
+  for (guint i = 0; i < n && wk->item_wait; i++)
+    waits[i] = wk->item_wait (state->workload, i);
+  return TRUE;
+}
+
+/* Runs execute between the two clock and CPU readings. */
+static gboolean
+timed_execute (const CbStrategyClass *st, const CbJob *job, Shared *shared,
+               GError **error)
+{
+  double user0, sys0, user1, sys1;
+  cpu_now (&user0, &sys0);
+  shared->t_start = shared_now_ns ();
+  gboolean ok = st->execute (job, error);
+  shared->t_end = shared_now_ns ();
+  cpu_now (&user1, &sys1);
+  shared->cpu_user = user1 - user0;
+  shared->cpu_sys = sys1 - sys0;
+  return ok;
+}
+
+int
+cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
 {
   const CbWorkloadClass *wk = bench->workload->desc->workload;
   const CbStrategyClass *st = bench->strategy->desc->strategy;
-  CbParams wparams = cb_param_set_view (bench->workload_params);
   CbParams sparams = cb_param_set_view (bench->strategy_params);
   g_autoptr (GError) error = NULL;
   WorkerState state = { NULL, wk, NULL };
   CbJob job = { 0 };
 
-  state.workload = wk->create (&wparams, seed, &error);
-  if (state.workload == NULL)
-    {
-      if (error == NULL)
-        error = g_error_new_literal (CB_PLUGIN_ERROR, 0,
-                                     "workload create failed");
-      g_prefix_error (&error, "workload %s: ", wk->name);
-      worker_fail_early (fd, error);
-      return 1;
-    }
-  guint n = wk->n_items (state.workload);
-  state.shared = worker_map (fd, n, &error);
-  if (state.shared == NULL)
+  if (!prepare_state (bench, seed, fd, &state, &error))
     return 1;
-
+  guint n = state.shared->n_items;
   job.n_items = n;
   job.params = &sparams;
   job.run_item = job_run_item;
@@ -266,21 +335,12 @@ worker_main (const CbBenchmark *bench, guint64 seed, int fd)
   state.shared->slots = st->slots (&sparams, n, job.can_run_async);
   state.shared->chunk = st->chunk ? st->chunk (&sparams) : 1;
   state.shared->can_async = job.can_run_async;
-  state.shared->latency_bound = wk->item_wait != NULL;
-  for (guint i = 0; i < n && wk->item_wait; i++)
-    state.shared->items[i].wait = wk->item_wait (state.workload, i);
+  state.shared->timer_slack = timer_slack_now ();
 
-  gboolean ok = check_limits (st, &sparams, n, &error);
-  double user0, sys0, user1, sys1;
-  cpu_now (&user0, &sys0);
-  state.shared->t_start = shared_now_ns ();
-  ok = ok && st->execute (&job, &error);
-  state.shared->t_end = shared_now_ns ();
-  cpu_now (&user1, &sys1);
-  state.shared->cpu_user = user1 - user0;
-  state.shared->cpu_sys = sys1 - sys0;
+  gboolean ok = check_limits (st, &sparams, n, &error)
+                && timed_execute (st, &job, state.shared, &error);
   state.shared->finished = 1;
-  state.shared->worker_hwm = cb_proc_self_hwm ();
+  take_final_reading (state.shared);
   if (!ok)
     {
       if (error == NULL)
@@ -292,71 +352,4 @@ worker_main (const CbBenchmark *bench, guint64 seed, int fd)
   state.shared->ok = ok;
   wk->destroy (state.workload);
   return ok ? 0 : 1;
-}
-
-/* Closes descriptors first to last, both included. */
-static void
-close_fd_range (unsigned first, unsigned last)
-{
-  long open_max;
-#ifdef HAVE_CLOSE_RANGE
-  if (close_range (first, last, 0) == 0)
-    return;
-#endif
-  /* No close_range (C library, or a kernel before 5.9): descriptors are
-   * numbered below the limit on them. */
-  open_max = sysconf (_SC_OPEN_MAX);
-  if (open_max < 0)
-    open_max = 1024;
-  for (unsigned fd = first; fd <= last && fd < (unsigned long) open_max; fd++)
-    close ((int) fd);
-}
-
-/* Keeps stdin, stdout, stderr and the result area only.  A descriptor the
- * runner had open, its own or inherited from whoever started concbench,
- * would count against the limits a strategy is checked against and keep
- * someone else's pipe or socket open for as long as the benchmark runs. */
-static void
-close_inherited_fds (int keep)
-{
-  if (keep > 3)
-    close_fd_range (3, (unsigned) keep - 1);
-  close_fd_range (MAX (keep + 1, 3), ~0u);
-}
-
-/* Blocks until the runner says the worker is placed. */
-static gboolean
-wait_for_go (int go_fd)
-{
-  char byte;
-  ssize_t n;
-  do
-    n = read (go_fd, &byte, 1);
-  while (n < 0 && errno == EINTR);
-  close (go_fd);
-  return n == 1;
-}
-
-void
-cb_worker_start (const CbBenchmark *bench, guint64 seed,
-                 const CbWorkerLaunch *launch)
-{
-  int fd = launch->result_fd;
-
-  /* Our own group, so the whole tree can be signalled at once and so a ^C
-   * at the terminal reaches the runner only. */
-  setpgid (0, 0);
-  signal (SIGINT, SIG_DFL);
-  signal (SIGTERM, SIG_DFL);
-  signal (SIGPIPE, SIG_DFL);
-#if defined(HAVE_SYS_PRCTL_H) && defined(PR_SET_PDEATHSIG)
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != launch->runner)
-    _exit (1);
-#endif
-  if (!wait_for_go (launch->go_fd))
-    _exit (1);
-  close_inherited_fds (fd);
-  /* Never exit(): atexit handlers and stdio buffers belong to the runner. */
-  _exit (worker_main (bench, seed, fd));
 }

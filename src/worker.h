@@ -1,23 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What runs inside the forked worker process: the benchmark's workload and
+/* What runs inside the worker program: the benchmark's workload and
  * strategy, with results written to the shared result area. */
 #pragma once
 
-#include <sys/types.h>
-
 #include "suite.h"
 
-/* What the runner hands a worker it has just forked. */
-typedef struct {
-  int result_fd; /* the shared result area (memfd) */
-  /* Read end of a pipe: the worker waits for one byte on it before it runs
-   * anything of a plugin's, so the runner can first place it (cgroup,
-   * limits); EOF without that byte means the runner gave up on it. */
-  int go_fd;
-  pid_t runner; /* the supervising parent, which the worker must not outlive */
-} CbWorkerLaunch;
-
-/* Called in the child right after fork(): runs bench once with seed,
- * writes the results to the result area and _exit()s. */
-G_GNUC_NORETURN void cb_worker_start (const CbBenchmark *bench, guint64 seed,
-                                      const CbWorkerLaunch *launch);
+/* Runs bench once with seed and writes the results to the result area
+ * fd; returns the worker's exit status. */
+int cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd);
+/* Writes a failure that happened before the result area was sized (the
+ * benchmark could not be rebuilt, the workload not created) into it. */
+void cb_worker_fail_early (int fd, const GError *error);

@@ -72,9 +72,10 @@ echo "ok: the completion is installed as $prefix/$completion"
   fail "the SDK's MIT licence text is not in $prefix/share/doc/concbench"
 echo "ok: the SDK's licence text is installed as share/doc/concbench/COPYING.MIT"
 
-# automake's uninstall rule for programs cds into the bindir that a full
-# install would have made.
-mkdir -p "$prefix/bin" || exit 99
+# automake's uninstall rule for programs cds into each program directory
+# that a full install would have made: bindir, and pkglibexecdir for
+# concbench-worker.
+mkdir -p "$prefix/bin" "$prefix/libexec/concbench" || exit 99
 run make uninstall
 left=$(files_under "$prefix")
 [ -z "$left" ] || fail "make uninstall left:

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The recipe the runner hands the worker program on its command line: what
+ * it needs to rebuild one benchmark in a fresh process, as text that
+ * round-trips exactly. */
+#pragma once
+
+#include "registry.h"
+#include "suite.h"
+
+typedef struct {
+  int result_fd;
+  guint64 seed;
+  guint64 timer_slack; /* ns to set in the worker; 0: leave the system's */
+  char *workload, *workload_file;
+  char *strategy, *strategy_file;
+  GPtrArray *workload_params, *strategy_params; /* "name=text" */
+} CbRecipe;
+
+/* The worker program's argv, program first, for one run of bench. */
+GStrv cb_recipe_argv (const char *program, const CbBenchmark *bench,
+                      guint64 seed, guint64 timer_slack, int result_fd);
+
+CbRecipe *cb_recipe_parse (int argc, char **argv, GError **error);
+void cb_recipe_free (CbRecipe *recipe);
+/* Loads the recipe's two plugins into registry, with its checks, and
+ * builds the benchmark they name; bench borrows from registry. */
+gboolean cb_recipe_build (const CbRecipe *recipe, CbRegistry *registry,
+                          CbBenchmark *bench, GError **error);
+void cb_recipe_benchmark_clear (CbBenchmark *bench);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRecipe, cb_recipe_free)
