@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "job-recipe.h"
 #include "proctree.h"
 #include "runner.h"
 #include "shared-area.h"
@@ -331,6 +332,8 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   job.run_item_async = job_run_item_async;
   job.complete = job_complete;
   job.core = &state;
+  g_autoptr (CbWorkloadRecipe) recipe = cb_job_recipe_new (bench, seed, fd);
+  job.recipe = recipe;
 
   state.shared->slots = st->slots (&sparams, n, job.can_run_async);
   state.shared->chunk = st->chunk ? st->chunk (&sparams) : 1;

@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
+
+#include "item-wire.h"
 #include "params.h"
 #include "runner.h"
 #include "testutil.h"
@@ -30,6 +33,7 @@ static const Model models[] = {
   { "openmp", { "threads=2", "chunk=4" } },
 #endif
   { "forkeach", { "processes=1,3,64" } },
+  { "spawnpool", { "processes=1,3,8", "chunk=1,5" } },
 };
 
 /* Runs every benchmark of the suite once on runner; asserts success. */
@@ -130,6 +134,78 @@ test_failures_are_contained (void)
                     "the process for item 1 was killed by signal 11");
   assert_run_fails ("crashy", "forkeach", err, 30, "crashy refuses item 1");
   assert_run_fails ("crashy", "forkeach", hang, 1, "timed out after 1 s");
+  /* The helpers are spawned programs, not forks: the same, from outside. */
+  assert_run_fails ("crashy", "spawnpool", segv, 30,
+                    "killed by signal 11 (Segmentation fault) while running "
+                    "item 1");
+  assert_run_fails ("crashy", "spawnpool", err, 30, "crashy refuses item 1");
+  assert_run_fails ("crashy", "spawnpool", hang, 1, "timed out after 1 s");
+}
+
+/* Feeds input to concbench-worker --serve; returns its exit status and
+ * what it answered. */
+static int
+serve (const guint8 *input, gsize len, GBytes **answer)
+{
+  const char *argv[] = { test_env ("CONCBENCH_WORKER"), "--serve", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) proc = g_subprocess_newv (
+      argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+      &error);
+  g_autoptr (GBytes) in = g_bytes_new (input, len);
+
+  g_assert_no_error (error);
+  g_subprocess_communicate (proc, in, NULL, answer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* The one answer of a server that refused its input: an ERROR message
+ * whose text contains needle. */
+static void
+assert_refused (GBytes *answer, const char *needle)
+{
+  gsize len, used;
+  const guint8 *data = g_bytes_get_data (answer, &len);
+  CbWireMsg msg;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (cb_wire_decode (data, len, &msg, &used, &error), ==,
+                   CB_WIRE_GOT);
+  g_assert_cmpint (msg.kind, ==, CB_WIRE_ERROR);
+  g_assert_cmpuint (used, ==, len);
+  g_autofree char *text = g_strndup ((const char *) msg.data, msg.len);
+  if (strstr (text, needle) == NULL)
+    g_error ("expected '%s' in '%s'", needle, text);
+}
+
+/* A malformed message is an error answer and exit status 2, never a crash;
+ * a recipe that names no plugin is status 1 with the reason. */
+static void
+test_item_server_refuses (void)
+{
+  static const guint8 garbage[] = "GET / HTTP/1.0\r\n\r\n";
+  static const guint8 too_long[] = { 1, 0, 1, 0, 0xff, 0xff, 0xff, 0x7f };
+  g_autoptr (GByteArray) task_first = g_byte_array_new ();
+  g_autoptr (GByteArray) recipe = g_byte_array_new ();
+  const char *strings[] = { "/nonexistent/plugin.so", "api", NULL };
+  GBytes *answer = NULL;
+
+  g_assert_cmpint (serve (garbage, sizeof garbage - 1, &answer), ==, 2);
+  assert_refused (answer, "unknown protocol version");
+  g_clear_pointer (&answer, g_bytes_unref);
+  g_assert_cmpint (serve (too_long, sizeof too_long, &answer), ==, 2);
+  assert_refused (answer, "payload too long");
+  g_clear_pointer (&answer, g_bytes_unref);
+  cb_wire_put_task (task_first, 0, 1);
+  g_assert_cmpint (serve (task_first->data, task_first->len, &answer), ==, 2);
+  assert_refused (answer, "the first message must be a recipe");
+  g_clear_pointer (&answer, g_bytes_unref);
+  g_assert_true (cb_wire_put_recipe (recipe, 1, strings));
+  g_assert_cmpint (serve (recipe->data, recipe->len, &answer), ==, 1);
+  assert_refused (answer, "/nonexistent/plugin.so");
+  g_clear_pointer (&answer, g_bytes_unref);
 }
 
 /* One usage error line each, naming what is wrong, before anything runs. */
@@ -142,6 +218,8 @@ test_bad_parameters (void)
     { "pthread", "threads=0", "threads" },
     { "pthread", "distribution=fifo", "fifo" },
     { "forkeach", "processes=-1", "processes" },
+    { "spawnpool", "processes=0", "processes" },
+    { "spawnpool", "chunk=x", "chunk" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -159,6 +237,7 @@ test_listed (void)
   g_autoptr (TestExec) exec = test_exec ("--list-plugins", NULL);
   static const char *const expected[] = {
     "strategy pthread:", "distribution  enum", "strategy forkeach:",
+    "strategy spawnpool:", "processes  uint",
 #ifdef HAVE_OPENMP
     "strategy openmp:", "schedule  enum",
 #endif
@@ -178,6 +257,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/models/sieve", "sieve", test_matrix);
   g_test_add_func ("/models/failures-are-contained",
                    test_failures_are_contained);
+  g_test_add_func ("/models/item-server-refuses", test_item_server_refuses);
   g_test_add_func ("/models/bad-parameters", test_bad_parameters);
   g_test_add_func ("/models/listed", test_listed);
   int status = g_test_run ();

@@ -54,6 +54,7 @@ test_bundled (void)
   const char *workloads[] = { "api", "sieve" };
   const char *strategies[] = { "sequential", "gmainloop", "gthreadpool",
                                "procpool", "pthread", "forkeach",
+                               "spawnpool",
 #ifdef HAVE_OPENMP
                                "openmp",
 #endif
