@@ -312,6 +312,9 @@ cb_item_server_main (int argc, char **argv)
 #endif
   if (!parse_args (&s, argc, argv) || !take_pipes (&s))
     return 2;
+  /* Tells a workload it is rebuilt in a helper, so it can leave out state
+   * only its parent holds (concbench-plugin(7)). */
+  g_setenv ("CONCBENCH_ITEM_SERVER", "1", TRUE);
   cb_wire_reader_init (&s.reader);
   int status = serve (&s);
   cb_wire_reader_clear (&s.reader);
