@@ -248,6 +248,29 @@ test_listed (void)
       g_error ("'%s' not in:\n%s", expected[i], exec->out);
 }
 
+/* --preset models: each workload under sequential, gthreadpool and pthread
+ * (static, dynamic, queue) at 2 and 8 threads, openmp (each schedule) at 2,
+ * procpool, spawnpool and forkeach at 2 and 8 processes. */
+static void
+test_preset (void)
+{
+  g_autoptr (TestExec) exec
+      = test_exec ("--list-benchmarks", "--preset", "models", NULL);
+  static const char *const expected[] = {
+    "36  CPU fork() per item, 8 at once",
+    "strategy: pthread threads=8 distribution=queue",
+    "strategy: openmp threads=2 schedule=guided chunk=1",
+    "strategy: spawnpool processes=8 chunk=1",
+    "workload: sieve items=50 complexity=200000",
+  };
+  if (exec->status != 0)
+    g_error ("exit %d: %s", exec->status, exec->err);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (strstr (exec->out, expected[i]) == NULL)
+      g_error ("'%s' not in:\n%s", expected[i], exec->out);
+  g_assert_null (strstr (exec->out, "37  "));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,6 +283,9 @@ main (int argc, char **argv)
   g_test_add_func ("/models/item-server-refuses", test_item_server_refuses);
   g_test_add_func ("/models/bad-parameters", test_bad_parameters);
   g_test_add_func ("/models/listed", test_listed);
+#ifdef HAVE_OPENMP
+  g_test_add_func ("/models/preset", test_preset);
+#endif
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;
