@@ -40,6 +40,8 @@ typedef struct {
   pthread_cond_t not_empty, not_full;
   guint items[QUEUE_CAPACITY];
   guint head, len;
+  guint idle_threads;   /* waiting on not_empty */
+  bool caller_waiting;  /* on not_full */
   bool closed; /* no more items will be pushed */
 } ItemQueue;
 
@@ -129,14 +131,21 @@ queue_pop (ItemQueue *q, guint *item)
 {
   pthread_mutex_lock (&q->lock);
   while (q->len == 0 && !q->closed)
-    pthread_cond_wait (&q->not_empty, &q->lock);
+    {
+      q->idle_threads++;
+      pthread_cond_wait (&q->not_empty, &q->lock);
+      q->idle_threads--;
+    }
   bool got = q->len > 0;
   if (got)
     {
       *item = q->items[q->head];
       q->head = (q->head + 1) % QUEUE_CAPACITY;
       q->len--;
-      pthread_cond_signal (&q->not_full);
+      /* Wake a blocked caller only once half the queue is free: waking it
+       * for every slot would cost a context switch per item. */
+      if (q->caller_waiting && q->len <= QUEUE_CAPACITY / 2)
+        pthread_cond_signal (&q->not_full);
     }
   pthread_mutex_unlock (&q->lock);
   return got;
@@ -147,10 +156,16 @@ queue_push (ItemQueue *q, guint item)
 {
   pthread_mutex_lock (&q->lock);
   while (q->len == QUEUE_CAPACITY)
-    pthread_cond_wait (&q->not_full, &q->lock);
+    {
+      q->caller_waiting = true;
+      pthread_cond_wait (&q->not_full, &q->lock);
+      q->caller_waiting = false;
+    }
   q->items[(q->head + q->len) % QUEUE_CAPACITY] = item;
   q->len++;
-  pthread_cond_signal (&q->not_empty);
+  /* Only a thread that sleeps needs the signal, as GAsyncQueue does. */
+  if (q->idle_threads > 0)
+    pthread_cond_signal (&q->not_empty);
   pthread_mutex_unlock (&q->lock);
 }
 
