@@ -95,6 +95,27 @@ test_matrix (gconstpointer data)
     run_model (runner, workload, wparams, &models[m]);
 }
 
+/* A large parent: the helpers rebuild the items without its ballast, and
+ * the digests are the same under every process model. */
+static void
+test_ballast (void)
+{
+  if (test_skip_if_static ())
+    return;
+  const char *wparams[] = { "items=20", "mib=16", NULL };
+  const Model process_models[] = {
+    { "sequential", { NULL } },
+    { "procpool", { "processes=2" } },
+    { "spawnpool", { "processes=2", "chunk=1,7" } },
+    { "forkeach", { "processes=2" } },
+  };
+  CbRunOptions options = { .seed = 3, .timeout = 120 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+
+  for (guint m = 0; m < G_N_ELEMENTS (process_models); m++)
+    run_model (runner, "ballast", wparams, &process_models[m]);
+}
+
 static void
 assert_run_fails (const char *workload, const char *strategy,
                   const char *const *params, double timeout, const char *needle)
@@ -278,6 +299,7 @@ main (int argc, char **argv)
   registry = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
   g_test_add_data_func ("/models/api", "api", test_matrix);
   g_test_add_data_func ("/models/sieve", "sieve", test_matrix);
+  g_test_add_func ("/models/ballast", test_ballast);
   g_test_add_func ("/models/failures-are-contained",
                    test_failures_are_contained);
   g_test_add_func ("/models/item-server-refuses", test_item_server_refuses);
