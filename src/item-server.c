@@ -33,6 +33,7 @@ typedef struct {
   int in_fd, out_fd; /* the strategy's pipes, away from stdin and stdout */
   CbWireReader reader;
   const CbWorkloadClass *klass;
+  CbParamSet *params;
   gpointer workload;
   guint n_items;
   int result_fd; /* the worker's result area, -1: none */
@@ -118,11 +119,12 @@ build_workload (Server *s, CbRegistry *registry, const CbWireMsg *msg,
   g_autoptr (GPtrArray) params = g_ptr_array_new ();
   for (guint i = 2; strings[i] != NULL; i++)
     g_ptr_array_add (params, strings[i]);
-  g_autoptr (CbParamSet) set = cb_recipe_build_workload (
-      registry, strings[0], strings[1], params, &plugin, error);
-  if (set == NULL)
+  /* Kept while the workload lives: it may hold on to its string values. */
+  s->params = cb_recipe_build_workload (registry, strings[0], strings[1],
+                                        params, &plugin, error);
+  if (s->params == NULL)
     return FALSE;
-  CbParams view = cb_param_set_view (set);
+  CbParams view = cb_param_set_view (s->params);
   s->klass = plugin->desc->workload;
   s->workload = s->klass->create (&view, seed, error);
   if (s->workload == NULL && error != NULL && *error == NULL)
@@ -265,18 +267,25 @@ serve (Server *s)
                          "the first message must be a recipe");
   if (error != NULL)
     return fail (s, CB_WIRE_NO_ITEM, error, 2);
-  if (!build_workload (s, registry, &msg, &error)
-      || !map_result_area (s, &error))
+  int status;
+  if (build_workload (s, registry, &msg, &error)
+      && map_result_area (s, &error))
+    {
+      cb_wire_put_ready (out, s->n_items);
+      answer (s, out);
+      status = serve_tasks (s);
+    }
+  else
     {
       g_prefix_error (&error, "the item server cannot rebuild the workload: ");
-      return fail (s, CB_WIRE_NO_ITEM, error, 1);
+      status = fail (s, CB_WIRE_NO_ITEM, error, 1);
     }
-  cb_wire_put_ready (out, s->n_items);
-  answer (s, out);
-  int status = serve_tasks (s);
+  /* On every path, so a run under memcheck shows no leak of the server's. */
   if (s->shared != NULL)
     munmap (s->shared, s->shared_size);
-  s->klass->destroy (s->workload);
+  if (s->workload != NULL)
+    s->klass->destroy (s->workload);
+  g_clear_pointer (&s->params, cb_param_set_free);
   return status;
 }
 
