@@ -241,6 +241,10 @@ test_bad_parameters (void)
     { "forkeach", "processes=-1", "processes" },
     { "spawnpool", "processes=0", "processes" },
     { "spawnpool", "chunk=x", "chunk" },
+#ifdef HAVE_OPENMP
+    { "openmp", "schedule=auto", "auto" },
+    { "openmp", "threads=5000", "threads" },
+#endif
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
