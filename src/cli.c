@@ -134,6 +134,9 @@ apply_single (CbOptions *o, const char *name, const char *value,
         return usage (error, "--memory-interval: at least 1 ms, or 0 to "
                       "turn sampling off");
     }
+  else if (strcmp (name, "--timer-slack") == 0)
+    return parse_count (name, value, 1, G_MAXUINT32, &o->timer_slack_ns,
+                        error);
   else if (strcmp (name, "--format") == 0)
     o->format = g_strdup (value);
   else if (strcmp (name, "--output") == 0)
@@ -168,6 +171,8 @@ on_flag (const char *option_name, const char *value, gpointer data,
     parse_state->options->no_interleave = TRUE;
   else if (strcmp (name, "--version") == 0)
     parse_state->options->version = TRUE;
+  else if (strcmp (name, "--items") == 0)
+    parse_state->options->items = TRUE;
   return TRUE;
 }
 
@@ -239,6 +244,13 @@ option_entries (CbOptions *o)
             "Sample the process tree's memory every MS milliseconds; 0 turns "
             "sampling off [default: 10]",
             "MS"),
+    SINGLE ("timer-slack", 0,
+            "Set the workers' timer slack (PR_SET_TIMERSLACK) to NS "
+            "nanoseconds [default: the system's]",
+            "NS"),
+    FLAG ("items", 0,
+          "Write each item's completion time and digest, per run, into the "
+          "JSON"),
     SINGLE ("format", 0,
             "Output format: table, json, csv or markdown [default: table, or "
             "from the -o file name]",
@@ -280,6 +292,10 @@ build_context (CbOptions *o, GOptionEntry **entries_out)
            "the installed\n"
            "                                plugin directory (set but "
            "empty: none)\n"
+           "  CONCBENCH_WORKER              the worker program each run "
+           "executes, instead\n"
+           "                                of the installed "
+           "concbench-worker\n"
            "  NO_COLOR                      never colour the table\n"
            "See concbench(1) and concbench-plugin(7).\n\n"
            "Report bugs to: <" PACKAGE_BUGREPORT ">\n"

@@ -22,6 +22,8 @@ typedef struct {
   guint64 seed;
   double timeout;       /* < 0: default */
   double memory_interval_ms;
+  guint64 timer_slack_ns; /* 0: leave the workers' at the system's */
+  gboolean items;         /* --items: per-item evidence in the JSON */
   char *format;
   char *output;
   GStrv exports;

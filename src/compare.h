@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* concbench compare OLD.json NEW.json: reads two results files written with
- * --format json (report.h's schema, CB_JSON_SCHEMA_VERSION) and tells, per
+ * --format json (read-json.h's schema, CB_JSON_SCHEMA_VERSION) and tells, per
  * benchmark, whether NEW is faster, slower, or not significantly different.
  *
  * Benchmarks are matched by name, workload parameters (workload_key), and
@@ -11,7 +11,8 @@
  * run) on either side are listed as such; benchmarks in one file only are
  * listed apart; the geometric mean of the compared ratios closes the report.
  *
- * Errors (exit 2, one line "concbench: FILE: what is wrong"): a file that
+ * Errors (exit 2, one line "concbench: FILE: what is wrong", printed by
+ * main.c from the GError cb_compare_run() sets): a file that
  * cannot be read, is not JSON, is not an object with "schema_version": 1 and
  * a "benchmarks" array, or holds a member of the wrong type; and two files of
  * different workload scales: a workload that both files ran, but never with
@@ -35,61 +36,79 @@
  *
  * CSV: one row per entry of "benchmarks", the same fields flattened
  * (old_n, old_mean, …), RFC 4180 quoting; the geometric mean is not a row.
+ *
+ * This file has the matching and the verdicts; the four writers (writer.h)
+ * render a CbComparison, compare-text.h has what the table and Markdown
+ * say, read-json.h reads the files.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "read-json.h"
+#include "stats.h"
+
 G_BEGIN_DECLS
 
 #define CB_COMPARE_SCHEMA_VERSION 1
+/* The Mann-Whitney U p-value needs at least this many runs on each side. */
+#define CB_COMPARE_MIN_RUNS_MWU 5
 
-/* argv[0] is the program, argv[1] "compare"; returns the exit status. */
-int cb_compare_main (int argc, char **argv);
+typedef enum {
+  CB_COMPARE_COMPARED,
+  CB_COMPARE_FAILED,   /* in both files, not usable in one of them */
+  CB_COMPARE_ONLY_OLD,
+  CB_COMPARE_ONLY_NEW,
+} CbCompareKind;
+
+typedef enum {
+  CB_VERDICT_NONE,
+  CB_VERDICT_FASTER,
+  CB_VERDICT_SLOWER,
+  CB_VERDICT_NOT_SIGNIFICANT,
+  CB_VERDICT_TOO_FEW_RUNS,
+} CbVerdict;
+
+typedef struct {
+  CbCompareKind kind;
+  const CbResultsBench *old, *new_; /* NULL on the side it is missing */
+  CbStats so, sn;                   /* CB_COMPARE_COMPARED only */
+  double ratio, ratio_low, ratio_high; /* new/old; NAN when not compared */
+  double p_welch, p_mw;
+  CbVerdict verdict;
+} CbCompareRow;
+
+typedef struct {
+  CbResultsFile *old, *new_;
+  double alpha;
+  GArray *rows; /* CbCompareRow: OLD's order, then those only in NEW */
+  double geomean; /* of the compared ratios; NAN without one */
+  guint n_ratios;
+} CbComparison;
+
+/* Matches and judges; takes old and new_. */
+CbComparison *cb_comparison_new (CbResultsFile *old, CbResultsFile *new_,
+                                 double alpha);
+void cb_comparison_free (CbComparison *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbComparison, cb_comparison_free)
+
+/* "faster", …; NULL for CB_VERDICT_NONE. */
+const char *cb_verdict_text (CbVerdict v);
+/* "compared", "failed", "only-in-old", "only-in-new". */
+const char *cb_compare_kind_name (CbCompareKind k);
+/* Status "ok" with at least one measured run. */
+gboolean cb_results_bench_usable (const CbResultsBench *b);
+/* The statistics of b's wall times. */
+void cb_results_bench_stats (const CbResultsBench *b, CbStats *out);
+
+/* argv[0] is the program, argv[1] "compare".  Reads, compares, writes the
+ * -o and --export files, and returns the text for stdout, or NULL.  On
+ * failure error is set: CB_ERROR_USAGE (exit 2) and NULL returned, or
+ * CB_ERROR_FAILED (exit 1) when an output file could not be written, in
+ * which case the comparison is still returned for stdout. */
+char *cb_compare_run (int argc, char **argv, GError **error);
 
 /* The --help text of the compare subcommand. */
 char *cb_compare_help (void);
-
-/* ---- reading a results file ---- */
-
-/* Larger files are refused before they are read. */
-#define CB_RESULTS_FILE_MAX_SIZE ((gsize) 256 * 1024 * 1024)
-/* Deeper nesting of objects and arrays than this is refused before the JSON
- * parser sees the data (results files nest about 5 deep). */
-#define CB_RESULTS_FILE_MAX_DEPTH 32
-
-/* One benchmark of a results file, as far as compare needs it. */
-typedef struct {
-  char *name;
-  char *workload;     /* plugin name: "api" */
-  char *workload_key; /* "api items=50 max-latency=0.05" */
-  char *strategy;     /* name and parameters: "gthreadpool threads=8" */
-  char *key;          /* name, workload_key and strategy: what matches */
-  char *status;       /* "ok", "failed", "timed-out", "not-run" (as written) */
-  char *error;        /* NULL: none */
-  GArray *walls;      /* double, seconds: finite and >= 0 */
-} CbResultsBench;
-
-typedef struct {
-  char *path;         /* the source name given to the loader */
-  char *suite;        /* NULL when the file does not say */
-  char *date;
-  char *seed;
-  gboolean complete;
-  GPtrArray *benches; /* CbResultsBench*, keys unique */
-} CbResultsFile;
-
-/* Parses a results file held in memory (length bytes, no terminating NUL
- * needed).  source names the file in error messages: on failure, NULL and a
- * CB_ERROR_USAGE error of one printable line "SOURCE: what is wrong".
- * Before the JSON parser sees the data, the document must be one object,
- * with nothing but white space after it, nested at most
- * CB_RESULTS_FILE_MAX_DEPTH deep, with no comments, single-quoted strings or
- * NUL bytes (json-glib 1.6 accepts "{...}[...]" and comments, and recurses
- * without bound). */
-CbResultsFile *cb_results_file_load (const char *data, gsize length,
-                                     const char *source, GError **error);
-void cb_results_file_free (CbResultsFile *f);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbResultsFile, cb_results_file_free)
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "listing.h"
 #include "output.h"
 #include "params.h"
 #include "plan.h"
@@ -224,7 +225,12 @@ main (int argc, char **argv)
 #endif
 
   if (argc > 1 && strcmp (argv[1], "compare") == 0)
-    return cb_compare_main (argc, argv);
+    {
+      g_autofree char *text = cb_compare_run (argc, argv, &error);
+      if (text != NULL)
+        fputs (text, stdout);
+      return error != NULL ? fail_error (error) : EXIT_OK;
+    }
 
   g_autoptr (CbOptions) o = cb_options_parse (&argc, &argv, &error);
   if (o == NULL)
@@ -261,9 +267,9 @@ main (int argc, char **argv)
     {
       g_autofree char *text
           = strcmp (o->list_plugins, "names") == 0
-                ? cb_report_list_plugin_names (registry)
-                : cb_report_list_plugins (registry,
-                                          (const char *const *) search_path);
+                ? cb_listing_plugin_names (registry)
+                : cb_listing_plugins (registry,
+                                      (const char *const *) search_path);
       fputs (text, stdout);
       return EXIT_OK;
     }

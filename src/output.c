@@ -6,25 +6,118 @@
 #include "output.h"
 
 #include <errno.h>
-#include <math.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "params.h"
 
+typedef struct {
+  const char *name;
+  CbFormat format;
+} FormatName;
+
+static gboolean
+lookup_format (const FormatName *names, gsize n, const char *name,
+               CbFormat *out)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_ascii_strcasecmp (name, names[i].name) == 0)
+      {
+        if (out != NULL)
+          *out = names[i].format;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+cb_format_parse (const char *name, CbFormat *out)
+{
+  static const FormatName names[] = {
+    { "table", CB_FORMAT_TABLE },       { "json", CB_FORMAT_JSON },
+    { "csv", CB_FORMAT_CSV },           { "markdown", CB_FORMAT_MARKDOWN },
+    { "md", CB_FORMAT_MARKDOWN },
+  };
+  if (name == NULL)
+    return FALSE;
+  return lookup_format (names, G_N_ELEMENTS (names), name, out);
+}
+
+gboolean
+cb_format_from_filename (const char *path, CbFormat *out)
+{
+  static const FormatName extensions[] = {
+    { "json", CB_FORMAT_JSON },         { "csv", CB_FORMAT_CSV },
+    { "md", CB_FORMAT_MARKDOWN },       { "markdown", CB_FORMAT_MARKDOWN },
+    { "txt", CB_FORMAT_TABLE },
+  };
+  if (path == NULL)
+    return FALSE;
+  g_autofree char *base = g_path_get_basename (path);
+  const char *dot = strrchr (base, '.');
+  /* ".json" alone is a hidden file with no extension. */
+  if (dot == NULL || dot == base)
+    return FALSE;
+  return lookup_format (extensions, G_N_ELEMENTS (extensions), dot + 1, out);
+}
+
+/* Whether path names something that is there and is neither a regular
+ * file nor a directory (following links): a terminal, a pipe, /dev/null. */
+static gboolean
+is_special (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && !S_ISREG (st.st_mode)
+         && !S_ISDIR (st.st_mode);
+}
+
+char *
+cb_output_target (const char *path)
+{
+  g_autofree char *current = g_strdup (path);
+  /* As deep as the kernel follows (MAXSYMLINKS); deeper, open() fails. */
+  for (guint depth = 0; depth < 40; depth++)
+    {
+      struct stat st;
+      if (lstat (current, &st) != 0 || !S_ISLNK (st.st_mode))
+        break;
+      g_autofree char *target = g_file_read_link (current, NULL);
+      if (target == NULL)
+        break;
+      g_autofree char *dir = g_path_get_dirname (current);
+      char *next = g_path_is_absolute (target)
+                       ? g_strdup (target)
+                       : g_build_filename (dir, target, NULL);
+      g_free (current);
+      current = next;
+    }
+  return g_steal_pointer (&current);
+}
+
 gboolean
 cb_output_check_writable (const char *path, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
-  int fd;
-
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "%s is a directory", path);
       return FALSE;
     }
-  fd = g_mkstemp (probe);
+  /* Opening a FIFO to probe it would wait for its reader. */
+  if (is_special (path))
+    {
+      if (access (path, W_OK) == 0)
+        return TRUE;
+      g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
+                   path, g_strerror (errno));
+      return FALSE;
+    }
+  g_autofree char *target = cb_output_target (path);
+  g_autofree char *dir = g_path_get_dirname (target);
+  g_autofree char *probe = g_build_filename (dir, ".concbench-XXXXXX", NULL);
+  int fd = g_mkstemp (probe);
   if (fd < 0)
     {
       g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "cannot write %s: %s",
@@ -102,67 +195,84 @@ cb_outputs_collect (const char *output, const char *format,
   return g_steal_pointer (&outputs);
 }
 
-gboolean
-cb_output_write (const char *path, const char *text, GError **error)
+static gboolean
+write_error (const char *path, const char *why, GError **error)
 {
-  g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, text, -1, &local))
+  g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s", path,
+               why);
+  return FALSE;
+}
+
+/* Writes all of text to fd, which stays open. */
+static gboolean
+write_fd (int fd, const char *path, const char *text, gsize len,
+          GError **error)
+{
+  for (gsize done = 0; done < len;)
     {
-      g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s",
-                   path, local->message);
-      return FALSE;
+      gssize n = write (fd, text + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return write_error (path, g_strerror (errno), error);
+      done += (gsize) n;
     }
   return TRUE;
 }
 
-void
-cb_csv_append_field (GString *line, const char *field)
+/* STDOUT_FILENO or STDERR_FILENO when path is the very file one of them
+ * writes to (-o /dev/stdout with stdout redirected to a file): that file is
+ * written through the descriptor, at its position, and never replaced, or
+ * the rest of concbench's output would go to an unlinked file.  -1 else. */
+static int
+standard_stream_of (const char *path)
 {
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-  if (field == NULL)
-    return;
-  g_autofree char *valid = g_utf8_make_valid (field, -1);
-  if (strpbrk (valid, ",\"\r\n") == NULL)
-    {
-      g_string_append (line, valid);
-      return;
-    }
-  g_string_append_c (line, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (line, '"');
-      g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
+  struct stat st, std;
+  if (stat (path, &st) != 0)
+    return -1;
+  for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
+    if (fstat (fd, &std) == 0 && std.st_dev == st.st_dev
+        && std.st_ino == st.st_ino)
+      {
+        fflush (fd == STDOUT_FILENO ? stdout : stderr);
+        return fd;
+      }
+  return -1;
 }
 
-void
-cb_json_add_double (JsonBuilder *b, const char *name, double v)
+/* Into what is there (a terminal, a pipe, a device), which a rename would
+ * replace with a regular file. */
+static gboolean
+write_in_place (const char *path, const char *text, gsize len,
+                GError **error)
 {
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return write_error (path, g_strerror (errno), error);
+  gboolean ok = write_fd (fd, path, text, len, error);
+  if (close (fd) != 0 && errno != EINTR && ok)
+    return write_error (path, g_strerror (errno), error);
+  return ok;
 }
 
-void
-cb_json_add_string_value (JsonBuilder *b, const char *s)
+gboolean
+cb_output_write_bytes (const char *path, const void *data, gsize len,
+                       GError **error)
 {
-  if (s == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  g_autofree char *valid = g_utf8_make_valid (s, -1);
-  json_builder_add_string_value (b, valid);
+  int fd = standard_stream_of (path);
+  if (fd >= 0)
+    return write_fd (fd, path, data, len, error);
+  if (is_special (path))
+    return write_in_place (path, data, len, error);
+  g_autofree char *target = cb_output_target (path);
+  g_autoptr (GError) local = NULL;
+  if (!g_file_set_contents (target, data, (gssize) len, &local))
+    return write_error (path, local->message, error);
+  return TRUE;
 }
 
-void
-cb_json_add_string (JsonBuilder *b, const char *name, const char *s)
+gboolean
+cb_output_write (const char *path, const char *text, GError **error)
 {
-  json_builder_set_member_name (b, name);
-  cb_json_add_string_value (b, s);
+  return cb_output_write_bytes (path, text, strlen (text), error);
 }

@@ -201,6 +201,8 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
   s->run.timeout = o->timeout;
   s->run.memory_interval
       = s->memory_sampled ? o->memory_interval_ms / 1000.0 : 0;
+  s->run.timer_slack = o->timer_slack_ns;
+  s->run.keep_items = o->items;
 }
 
 CbPlan *

@@ -7,6 +7,8 @@
 
 #include "plot.h"
 
+#include "output.h"
+
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <errno.h>
@@ -53,39 +55,22 @@ cb_plot_format_from_filename (const char *path, CbPlotFormat *out,
 }
 
 static cairo_status_t
-write_to_file (void *closure, const unsigned char *data, unsigned int length)
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
 {
-  return fwrite (data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
-                                                     : CAIRO_STATUS_WRITE_ERROR;
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
 }
 
-gboolean
-cb_plot_write (const CbReport *report, const char *path, GError **error)
+/* Draws the chart into memory; cairo's error text, or NULL. */
+static const char *
+render_chart (const CbReport *report, CbPlotFormat format, GByteArray *out)
 {
-  CbPlotFormat format;
-  if (!cb_plot_format_from_filename (path, &format, error))
-    return FALSE;
-
   g_autoptr (GPtrArray) blocks = cb_plot_collect_blocks (report);
   double height = cb_plot_draw_height (blocks);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp_name = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp = g_build_filename (dir, tmp_name, NULL);
-  int fd = g_mkstemp (tmp);
-  if (fd < 0)
-    {
-      g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s",
-                   path, g_strerror (errno));
-      return FALSE;
-    }
-  fchmod (fd, 0644);
-  FILE *fp = fdopen (fd, "wb");
-
   cairo_surface_t *surface
       = format == CB_PLOT_SVG
-            ? cairo_svg_surface_create_for_stream (write_to_file, fp, CB_PLOT_WIDTH,
-                                                   height)
+            ? cairo_svg_surface_create_for_stream (append_bytes, out,
+                                                   CB_PLOT_WIDTH, height)
             : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, CB_PLOT_WIDTH,
                                           (int) height);
   cairo_t *cr = cairo_create (surface);
@@ -93,34 +78,29 @@ cb_plot_write (const CbReport *report, const char *path, GError **error)
   cairo_status_t status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == CB_PLOT_PNG)
-    status = cairo_surface_write_to_png_stream (surface, write_to_file, fp);
+    status = cairo_surface_write_to_png_stream (surface, append_bytes, out);
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  return status == CAIRO_STATUS_SUCCESS ? NULL : cairo_status_to_string (status);
+}
 
-  gboolean ok = status == CAIRO_STATUS_SUCCESS;
-  const char *why = ok ? NULL : cairo_status_to_string (status);
-  if (fflush (fp) != 0 || fsync (fileno (fp)) != 0)
+/* The chart goes through the same writer as every other output, so a
+ * symbolic link, a pipe or a device is treated as -o treats it. */
+gboolean
+cb_plot_write (const CbReport *report, const char *path, GError **error)
+{
+  CbPlotFormat format;
+  if (!cb_plot_format_from_filename (path, &format, error))
+    return FALSE;
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  const char *why = render_chart (report, format, bytes);
+  if (why != NULL)
     {
-      ok = FALSE;
-      why = why ? why : g_strerror (errno);
-    }
-  if (fclose (fp) != 0 && ok)
-    {
-      ok = FALSE;
-      why = g_strerror (errno);
-    }
-  if (ok && rename (tmp, path) != 0)
-    {
-      ok = FALSE;
-      why = g_strerror (errno);
-    }
-  if (!ok)
-    {
-      unlink (tmp);
       g_set_error (error, CB_ERROR, CB_ERROR_FAILED, "cannot write %s: %s",
                    path, why);
+      return FALSE;
     }
-  return ok;
+  return cb_output_write_bytes (path, bytes->data, bytes->len, error);
 }

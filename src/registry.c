@@ -9,11 +9,10 @@
 #ifdef HAVE_DLFCN_H
 #include <dlfcn.h>
 #endif
-#include <grp.h>
-#include <pwd.h>
-#include <sys/stat.h>
 
+#include "ltarchive.h"
 #include "params.h"
+#include "trust.h"
 
 #define ENTRY_SYMBOL "concbench_plugin_get_desc"
 
@@ -136,43 +135,6 @@ cb_registry_check_plugin_dirs (const char *const *dirs, GError **error)
                               : "no such directory");
       return FALSE;
     }
-  return TRUE;
-}
-
-static gboolean
-is_owners_own_group (const struct stat *st)
-{
-  struct passwd *pw = getpwuid (st->st_uid);
-  struct group *gr = getgrgid (st->st_gid);
-  if (pw == NULL || gr == NULL || pw->pw_gid != st->st_gid)
-    return FALSE;
-  /* A user-private group has no members besides its user. */
-  for (char **m = gr->gr_mem; m != NULL && *m != NULL; m++)
-    if (strcmp (*m, pw->pw_name) != 0)
-      return FALSE;
-  return TRUE;
-}
-
-/* concbench often runs as root on test machines: loading code that another
- * user could have replaced would hand them root.  A group-writable file is
- * fine when the group is its owner's own (a user-private group, as umask 002
- * gives), and refused otherwise. */
-static gboolean
-is_writable_by_others (const char *path, char **why)
-{
-  struct stat st;
-  if (stat (path, &st) != 0)
-    return FALSE;
-  if (st.st_mode & S_IWOTH)
-    *why = g_strdup_printf ("%s is writable by all users; refusing to load "
-                            "from it",
-                            path);
-  else if ((st.st_mode & S_IWGRP) && !is_owners_own_group (&st))
-    *why = g_strdup_printf ("%s is writable by group %u, not only its owner; "
-                            "refusing to load from it",
-                            path, (unsigned) st.st_gid);
-  else
-    return FALSE;
   return TRUE;
 }
 
@@ -461,6 +423,44 @@ open_failure_reason (const char *path, const char *ltdl_reason)
   return g_strdup (ltdl_reason ? ltdl_reason : "unknown error");
 }
 
+/* concbench often runs as root on test machines: loading code that another
+ * user could have replaced would hand them root.  So every file that
+ * lt_dlopenext (stem) may read or map must be trusted: the candidate and,
+ * for a libtool archive, the modules it names and the stem's own module,
+ * which libltdl falls back to when the archive's cannot be opened. */
+static gboolean
+check_trusted (const char *stem, const char *path, char **why)
+{
+  g_autoptr (GError) error = NULL;
+  if (!cb_trust_check (path, CB_TRUST_FILE, &error))
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  if (!g_str_has_suffix (path, ".la"))
+    return TRUE;
+  g_auto (GStrv) modules = cb_ltarchive_modules (path, &error);
+  if (modules == NULL)
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  g_autofree char *fallback = g_strconcat (stem, LT_MODULE_EXT, NULL);
+  for (guint i = 0; modules[i] != NULL; i++)
+    if (!cb_trust_check (modules[i], CB_TRUST_FILE_OR_ABSENT, &error))
+      {
+        *why = g_strdup_printf ("libtool archive names %s: %s", modules[i],
+                                error->message);
+        return FALSE;
+      }
+  if (!cb_trust_check (fallback, CB_TRUST_FILE_OR_ABSENT, &error))
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 scan_one_file (const char *stem, void *data)
 {
@@ -470,7 +470,7 @@ scan_one_file (const char *stem, void *data)
 
   if (path == NULL)
     return 0;
-  if (is_writable_by_others (path, &why))
+  if (!check_trusted (stem, path, &why))
     {
       add_problem (registry->problems, path, "%s", why);
       return 0;
@@ -506,16 +506,17 @@ cb_registry_scan (CbRegistry *registry, const char *const *dirs)
   for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
     {
       g_autofree char *dir = g_strdup (dirs[i]);
-      g_autofree char *why = NULL;
+      g_autoptr (GError) error = NULL;
 
       /* libltdl wants no trailing slash. */
       while (strlen (dir) > 1 && g_str_has_suffix (dir, "/"))
         dir[strlen (dir) - 1] = '\0';
       if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
         continue; /* an absent directory on the path is normal */
-      if (is_writable_by_others (dir, &why))
+      if (!cb_trust_check (dir, CB_TRUST_DIR, &error))
         {
-          add_problem (registry->problems, dir, "%s", why);
+          add_problem (registry->problems, dir, "%s", error->message);
+          g_clear_error (&error);
           continue;
         }
       lt_dlforeachfile (dir, scan_one_file, registry);

@@ -91,15 +91,37 @@ is_baseline (const CbResult *result)
          != 0;
 }
 
+/* Over the runs whose memory is known only: a run that nothing measured
+ * is unknown, and an unknown averaged in as 0 would halve a mean. */
 static void
-stats_of_bytes (const CbResult *result, gsize offset, CbStats *out)
+stats_of_bytes (const CbResult *result, gsize offset, gboolean known_only,
+                CbStats *out)
 {
-  guint n = result->samples->len;
+  guint n = result->samples->len, k = 0;
   g_autofree double *v = g_new0 (double, n + 1);
   for (guint i = 0; i < n; i++)
-    v[i] = (double) G_STRUCT_MEMBER (
-        guint64, &g_array_index (result->samples, CbRunSample, i), offset);
-  cb_stats_compute (v, n, out);
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, i);
+      if (known_only && s->memory_unknown)
+        continue;
+      v[k++] = (double) G_STRUCT_MEMBER (guint64, s, offset);
+    }
+  cb_stats_compute (v, k, out);
+  if (k == 0)
+    out->mean = NAN; /* unknown: every writer shows it as such, none as 0 */
+}
+
+static void
+memory_stats (CbResult *result, gboolean memory_sampled)
+{
+  stats_of_bytes (result, memory_sampled
+                              ? G_STRUCT_OFFSET (CbRunSample, tree_peak_pss)
+                              : G_STRUCT_OFFSET (CbRunSample, worker_maxrss),
+                  memory_sampled, &result->pss);
+  stats_of_bytes (result, memory_sampled
+                              ? G_STRUCT_OFFSET (CbRunSample, tree_peak_rss)
+                              : G_STRUCT_OFFSET (CbRunSample, worker_maxrss),
+                  memory_sampled, &result->rss);
 }
 
 const CbResult *
@@ -209,6 +231,28 @@ add_warning (CbResult *result, const char *text)
   result->warnings[n + 1] = NULL;
 }
 
+/* Plugins must not print; one that did is named, with how much, once per
+ * row: its text is in the JSON, never in concbench's own output. */
+static void
+warn_plugin_output (CbResult *result)
+{
+  guint64 bytes = 0;
+  guint runs = 0;
+  for (guint i = 0; i < result->samples->len; i++)
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, i);
+      bytes += s->plugin_output_bytes;
+      runs += s->plugin_output_bytes > 0;
+    }
+  if (bytes == 0)
+    return;
+  g_autofree char *w = g_strdup_printf (
+      "the plugin printed %" G_GUINT64_FORMAT " bytes to stdout or stderr "
+      "in %u of %u runs; kept in the JSON (plugin_output), not shown",
+      bytes, runs, result->samples->len);
+  add_warning (result, w);
+}
+
 static void
 analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
              gboolean memory_sampled)
@@ -227,14 +271,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
       cpu[i] = s->cpu_user + s->cpu_sys;
     }
   cb_stats_compute (cpu, n, &result->cpu);
-  stats_of_bytes (result, memory_sampled
-                              ? G_STRUCT_OFFSET (CbRunSample, tree_peak_pss)
-                              : G_STRUCT_OFFSET (CbRunSample, worker_maxrss),
-                  &result->pss);
-  stats_of_bytes (result, memory_sampled
-                              ? G_STRUCT_OFFSET (CbRunSample, tree_peak_rss)
-                              : G_STRUCT_OFFSET (CbRunSample, worker_maxrss),
-                  &result->rss);
+  memory_stats (result, memory_sampled);
   /* Below the timer floor, rusage granularity swamps the ratio. */
   result->cpu_util = result->wall.mean >= TIMER_FLOOR
                          ? result->cpu.mean / result->wall.mean
@@ -264,6 +301,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
           result->outliers, n);
       add_warning (result, w);
     }
+  warn_plugin_output (result);
 }
 
 void

@@ -100,6 +100,7 @@ cb_run_sample_clear (CbRunSample *sample)
   g_clear_pointer (&sample->completion, g_free);
   g_clear_pointer (&sample->service, g_free);
   g_clear_pointer (&sample->plugin_output, g_free);
+  g_clear_pointer (&sample->digests, g_free);
 }
 
 void
@@ -262,13 +263,14 @@ fill_memory (CbRunSample *sample, const Shared *shared, const WaitResult *res)
   guint64 hwm = MAX (shared->worker_hwm, shared->children_maxrss);
   sample->tree_peak_pss = MAX (res->peak.pss, shared->final_pss);
   sample->tree_peak_rss = MAX (MAX (res->peak.rss, shared->final_rss), hwm);
-  sample->memory_known = res->n_samples > 0 || shared->final_pss > 0;
-  if (!sample->memory_known)
+  sample->memory_unknown = res->n_samples == 0 && shared->final_pss == 0;
+  if (sample->memory_unknown)
     sample->tree_peak_pss = sample->tree_peak_rss = 0;
 }
 
 static void
-fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res)
+fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res,
+             gboolean keep_items)
 {
   guint n = shared->n_items;
   sample->wall = (shared->t_end - shared->t_start) / 1e9;
@@ -292,6 +294,12 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res)
       sample->completion[i] = (rec->t_complete - shared->t_start) / 1e9;
       sample->service[i] = rec->service;
     }
+  if (keep_items)
+    {
+      sample->digests = g_new (guint64, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        sample->digests[i] = shared->items[i].digest;
+    }
 }
 
 static int
@@ -306,6 +314,7 @@ create_result_fd (GError **error)
       if (fd >= 0)
         unlink (path);
     }
+  fd = cb_worker_fd_above_stdio (fd);
   if (fd < 0)
     g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
                  "cannot create the result area: %s", g_strerror (errno));
@@ -400,6 +409,7 @@ open_pipes (int go[2], int status[2], GError **error)
       close (go[1]);
       return FALSE;
     }
+  status[1] = cb_worker_fd_above_stdio (status[1]);
   return TRUE;
 }
 
@@ -536,7 +546,7 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
   if (ok)
     {
       fill_info (info, shared);
-      fill_sample (sample, shared, &res);
+      fill_sample (sample, shared, &res, runner->options.keep_items);
     }
   take_output (&output, ok, sample, error);
   if (shared != NULL)

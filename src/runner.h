@@ -17,9 +17,9 @@ typedef struct {
   /* bytes, summed over the tree: the larger of the sampled peak and the
    * worker's final reading, its high-water marks a floor under RSS */
   guint64 tree_peak_pss, tree_peak_rss;
-  /* FALSE when neither a sample nor the final reading saw the tree: then
+  /* TRUE when neither a sample nor the final reading saw the tree: then
    * tree_peak_* are unknown, not 0, and must not be averaged in */
-  gboolean memory_known;
+  gboolean memory_unknown;
   guint64 worker_hwm, worker_maxrss;    /* bytes, the worker alone */
   guint n_samples; /* memory samples taken */
   guint64 timer_slack; /* ns, the worker's PR_GET_TIMERSLACK; 0: unknown */
@@ -31,6 +31,7 @@ typedef struct {
   guint n_items;
   double *completion; /* per item: seconds from start of execute */
   double *service;    /* per item: seconds inside the workload's run */
+  guint64 *digests;   /* per item, as completed; only with keep_items */
 } CbRunSample;
 
 /* Facts the worker learns about a benchmark, the same for every run. */
@@ -47,6 +48,7 @@ typedef struct {
   double timeout; /* seconds per run; <= 0: none */
   double memory_interval; /* seconds between samples; <= 0: no sampling */
   guint64 timer_slack; /* ns set in the workers; 0: the system's */
+  gboolean keep_items; /* fill CbRunSample.digests (--items) */
 } CbRunOptions;
 
 typedef enum {

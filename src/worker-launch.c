@@ -16,6 +16,18 @@
 #include <sys/prctl.h>
 #endif
 
+int
+cb_worker_fd_above_stdio (int fd)
+{
+  if (fd < 0 || fd > STDERR_FILENO)
+    return fd;
+  int above = fcntl (fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  if (above < 0)
+    return fd; /* no descriptor left: the run will fail soon enough */
+  close (fd);
+  return above;
+}
+
 const char *
 cb_worker_program (void)
 {

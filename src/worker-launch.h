@@ -23,6 +23,13 @@ typedef struct {
   pid_t runner; /* the supervising parent, which the worker must not outlive */
 } CbWorkerLaunch;
 
+/* fd itself if above 2, else a close-on-exec duplicate above 2 (fd is
+ * closed): with concbench started with stdin, stdout or stderr closed, a
+ * new descriptor may take that number, which the worker's own stdout and
+ * stderr then overwrite.  -1 stays -1, and fd stays when no duplicate can
+ * be made. */
+int cb_worker_fd_above_stdio (int fd);
+
 /* The worker program: $CONCBENCH_WORKER, or the installed one. */
 const char *cb_worker_program (void);
 

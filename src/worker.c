@@ -51,7 +51,7 @@ job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
   rec = record_of (job, item);
   gint64 t_run_start = shared_now_ns ();
   ok = state->klass->run (state->workload, item, digest, error);
-  rec->service = (shared_now_ns () - t_run_start) / 1e9;
+  rec->service = (shared_now_ns () - t_run_start) * 1e-9;
   if (ok)
     rec->run_digest = *digest;
   else
@@ -73,7 +73,7 @@ job_async_done (guint item, guint64 digest, const GError *error,
 {
   AsyncCall *call = user_data;
   ItemRecord *rec = record_of (call->job, call->item);
-  rec->service = (shared_now_ns () - call->t_run_start) / 1e9;
+  rec->service = (shared_now_ns () - call->t_run_start) * 1e-9;
   if (error == NULL)
     rec->run_digest = digest;
   call->done (call->item, digest, error, call->user_data);

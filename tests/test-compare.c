@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -491,6 +492,55 @@ test_compare_bad_files (void)
   g_unlink (nul);
 }
 
+/* Issue 11: 1e308 s passed as a run's time, and the comparison was made of
+ * infinities.  Absurd, negative and non-finite times are refused, naming
+ * the benchmark. */
+static void
+test_compare_absurd_samples (void)
+{
+  g_autofree char *fine
+      = synthetic ("fine.json", "1.00,1.02,0.99", "api items=50");
+  const char *walls[] = { "1e308,1.0,1.0", "1.0,2e9", "1e999", "-0.5" };
+  for (guint i = 0; i < G_N_ELEMENTS (walls); i++)
+    {
+      g_autofree char *bad = synthetic ("absurd.json", walls[i], "api items=50");
+      g_autoptr (TestExec) exec = test_exec ("compare", fine, bad, NULL);
+      test_assert_usage_error (exec, "is not a time in seconds");
+      g_assert_nonnull (strstr (exec->err, "benchmark 'Hand row'"));
+      g_assert_nonnull (strstr (exec->err, "absurd.json"));
+      g_assert_cmpstr (exec->out, ==, "");
+      g_unlink (bad);
+    }
+  g_unlink (fine);
+}
+
+/* Issue 11: a FIFO hung compare and /dev/zero ate 256 MiB.  Results files
+ * must be regular files; anything else is refused before it is read.  The
+ * timeout turns the old hang into a failure. */
+static void
+test_compare_special_files (void)
+{
+  g_autofree char *fine
+      = synthetic ("fine.json", "1.00,1.02,0.99", "api items=50");
+  g_autofree char *fifo = tmp_path ("results.fifo");
+  g_unlink (fifo);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  const char *files[] = { fifo, "/dev/zero", tmpdir };
+  const char *kinds[] = { "is a FIFO", "is a character device",
+                          "is a directory" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *script = g_strdup_printf (
+          "exec timeout 20 \"$CONCBENCH\" compare '%s' '%s'", fine, files[i]);
+      g_autoptr (TestExec) exec = test_exec_shell (script);
+      test_assert_usage_error (exec, kinds[i]);
+      g_assert_nonnull (strstr (exec->err, files[i]));
+      g_assert_nonnull (strstr (exec->err, "regular file"));
+    }
+  g_unlink (fifo);
+  g_unlink (fine);
+}
+
 static void
 test_compare_exports (void)
 {
@@ -520,6 +570,45 @@ test_compare_exports (void)
   g_unlink (json);
   g_unlink (csv);
   g_unlink (md);
+}
+
+/* Issue 11: -o onto a symbolic link or a special file replaced it with a
+ * regular file.  A link to /proc/self/fd/1 in a private directory stands
+ * for /dev/stdout (never the system's own in a test: as root a broken build
+ * would replace it); a link to a regular file keeps the atomic write beside
+ * its target. */
+static void
+test_exports_special_files (void)
+{
+  g_autofree char *fine
+      = synthetic ("fine.json", "1.00,1.02,0.99", "api items=50");
+  g_autofree char *to_stdout = tmp_path ("stdout-link.json");
+  g_autofree char *to_file = tmp_path ("file-link.json");
+  g_autofree char *target = tmp_path ("target.json");
+  g_unlink (to_stdout);
+  g_unlink (to_file);
+  g_assert_true (g_file_set_contents (target, "old", -1, NULL));
+  g_assert_cmpint (symlink ("/proc/self/fd/1", to_stdout), ==, 0);
+  g_assert_cmpint (symlink ("target.json", to_file), ==, 0);
+
+  g_autoptr (TestExec) exec = test_exec ("compare", "--format", "json", "-o",
+                                         to_stdout, fine, fine, NULL);
+  assert_ok (exec);
+  g_assert_true (g_str_has_prefix (exec->out, "{"));
+  g_assert_nonnull (strstr (exec->out, "\"kind\" : \"concbench-compare\""));
+  g_assert_nonnull (strstr (exec->out, "concbench compare\n"));
+  g_assert_true (g_file_test (to_stdout, G_FILE_TEST_IS_SYMLINK));
+
+  g_autoptr (TestExec) linked = test_exec ("compare", "-o", to_file, fine,
+                                           fine, NULL);
+  assert_ok (linked);
+  g_assert_true (g_file_test (to_file, G_FILE_TEST_IS_SYMLINK));
+  g_autoptr (JsonNode) root = load_json_file (target);
+  g_assert_nonnull (root);
+  g_unlink (to_stdout);
+  g_unlink (to_file);
+  g_unlink (target);
+  g_unlink (fine);
 }
 
 /* ---- Suite files -------------------------------------------------------- */
@@ -644,11 +733,14 @@ main (int argc, char **argv)
   g_test_add_func ("/exports/consistent", test_exports_consistent);
   g_test_add_func ("/exports/unwritable-refused-first",
                    test_unwritable_output_refused_first);
+  g_test_add_func ("/exports/special-files", test_exports_special_files);
   g_test_add_func ("/compare/two-runs", test_compare_two_runs);
   g_test_add_func ("/compare/self", test_compare_self);
   g_test_add_func ("/compare/verdicts", test_compare_verdicts);
   g_test_add_func ("/compare/bad-files", test_compare_bad_files);
   g_test_add_func ("/compare/exports", test_compare_exports);
+  g_test_add_func ("/compare/absurd-samples", test_compare_absurd_samples);
+  g_test_add_func ("/compare/special-files", test_compare_special_files);
   g_test_add_func ("/suite/file-errors", test_suite_file_errors);
   g_test_add_func ("/suite/seed-file-is-preset", test_suite_seed_file_is_preset);
   g_test_add_func ("/color/decision", test_color_decision);

@@ -244,6 +244,51 @@ test_baseline_from_flag (void)
                     G_MAXUINT);
 }
 
+/* Issue 11: --plot onto a symbolic link replaced the link, and onto
+ * anything not a regular file replaced that with a regular file.  A link to
+ * /proc/self/fd/1 in the private directory stands for /dev/stdout (never the
+ * system's own: as root a broken build would replace it). */
+static void
+test_special_targets (void)
+{
+  g_autofree char *link = g_build_filename (tmpdir, "chart.png", NULL);
+  g_autofree char *target = g_build_filename (tmpdir, "real.png", NULL);
+  g_autofree char *to_stdout = g_build_filename (tmpdir, "out.png", NULL);
+  g_assert_cmpint (symlink ("real.png", link), ==, 0);
+  g_assert_cmpint (symlink ("/proc/self/fd/1", to_stdout), ==, 0);
+  const char *args[] = { "-w", "sieve", "-s", "sequential", "-p", "items=2",
+                         "-p", "complexity=100", "--runs", "1", "--warmups",
+                         "0", "--plot", NULL, NULL };
+
+  args[13] = link;
+  g_autoptr (TestExec) linked = test_execv (args);
+  g_assert_cmpint (linked->status, ==, 0);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  cairo_surface_t *image = cairo_image_surface_create_from_png (target);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (image);
+
+  /* Through the link to stdout, with stdout redirected to a file: the
+   * chart goes into that file first, the table after it, nothing replaced. */
+  g_autofree char *captured = g_build_filename (tmpdir, "captured", NULL);
+  g_autofree char *script = g_strdup_printf (
+      "\"$CONCBENCH\" -w sieve -s sequential -p items=2 -p complexity=100 "
+      "--runs 1 --warmups 0 --plot '%s' > '%s'", to_stdout, captured);
+  g_autoptr (TestExec) out = test_exec_shell (script);
+  g_assert_cmpint (out->status, ==, 0);
+  g_assert_true (g_file_test (to_stdout, G_FILE_TEST_IS_SYMLINK));
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (captured, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >, 8);
+  g_assert_cmpmem (bytes, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_assert_nonnull (memmem (bytes + 8, len - 8, "Benchmark", 9));
+  g_unlink (captured);
+  g_unlink (link);
+  g_unlink (target);
+  g_unlink (to_stdout);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,6 +302,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/bad-paths", test_bad_paths);
   g_test_add_func ("/plot/declared-worker-axis", test_declared_worker_axis);
   g_test_add_func ("/plot/baseline-from-flag", test_baseline_from_flag);
+  g_test_add_func ("/plot/special-targets", test_special_targets);
   int status = g_test_run ();
   g_rmdir (tmpdir);
   g_free (tmpdir);

@@ -7,12 +7,16 @@
 
 #include <string.h>
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "params.h"
+#include "ltarchive.h"
 #include "testutil.h"
+#include "trust.h"
 
 static const CbProblem *
 problem_for (const CbRegistry *registry, const char *file_part)
@@ -168,6 +172,23 @@ test_abi_1_0_listed (void)
   g_assert_nonnull (strstr (exec->out, "/abi10."));
   g_assert_nonnull (strstr (exec->out, "strategy abi10-threads:"));
   g_assert_nonnull (strstr (exec->out, "Problems: none"));
+  /* The ABI each plugin was built against, and the 1.1 declarations the
+   * core goes by: none for the 1.0 fixture, whose "threads" is just a
+   * parameter to it. */
+  g_assert_nonnull (strstr (exec->out, "  abi10 (workload+strategy), version "));
+  const char *abi10 = strstr (exec->out, "  abi10 (");
+  const char *line_end = strchr (abi10, '\n');
+  g_autofree char *header = g_strndup (abi10, line_end - abi10);
+  g_assert_true (g_str_has_suffix (header, ", plugin ABI 1.0"));
+  const char *next = line_end;
+  while (next[0] == '\n' && g_str_has_prefix (next + 1, "    "))
+    next = strchr (next + 1, '\n');
+  g_autofree char *entry = g_strndup (abi10, next - abi10);
+  g_assert_nonnull (strstr (entry, "strategy abi10-threads:"));
+  g_assert_null (strstr (entry, "worker count:"));
+  g_assert_nonnull (strstr (exec->out, "      worker count: threads\n"));
+  g_assert_nonnull (strstr (exec->out, "      worker count: loops\n"));
+  g_assert_nonnull (strstr (exec->out, "      baseline: speedup and efficiency"));
 }
 
 /* Runs one suite with --format json; asserts every row of it is ok. */
@@ -383,6 +404,411 @@ test_group_writable_dir (void)
   g_rmdir (dir);
 }
 
+/* ---- plugin trust: what is mapped, and every directory above it ---- */
+
+/* A fresh directory for one trust test, and its paths. */
+typedef struct {
+  char *top;
+} TrustDir;
+
+static void
+remove_tree (const char *path)
+{
+  GStatBuf st;
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      GDir *dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      if (dir != NULL)
+        g_dir_close (dir);
+      g_assert_cmpint (g_rmdir (path), ==, 0);
+    }
+  else
+    g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+static TrustDir *
+trust_dir_new (void)
+{
+  g_autoptr (GError) error = NULL;
+  TrustDir *t = g_new0 (TrustDir, 1);
+  t->top = g_dir_make_tmp ("concbench-trust-XXXXXX", &error);
+  g_assert_no_error (error);
+  return t;
+}
+
+static void
+trust_dir_free (TrustDir *t)
+{
+  remove_tree (t->top);
+  g_free (t->top);
+  g_free (t);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TrustDir, trust_dir_free)
+
+/* top/name, made with mode (chmod: the umask does not apply). */
+static char *
+trust_mkdir (const TrustDir *t, const char *name, int mode)
+{
+  char *path = g_build_filename (t->top, name, NULL);
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+  return path;
+}
+
+/* A copy of the built test plugin "loops" as dir/loops.so (the module name
+ * its entry point is exported under). */
+static char *
+copy_loops_plugin (const char *dir)
+{
+  g_autofree char *built = g_build_filename (
+      test_env ("CONCBENCH_TEST_PLUGINS"), ".libs", "loops" LT_MODULE_EXT, NULL);
+  g_autofree char *code = NULL;
+  gsize size;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (built, &code, &size, &error));
+  char *copy = g_build_filename (dir, "loops" LT_MODULE_EXT, NULL);
+  g_assert_true (g_file_set_contents (copy, code, size, NULL));
+  g_assert_cmpint (g_chmod (copy, 0644), ==, 0);
+  return copy;
+}
+
+static void
+assert_loops_loaded (const char *dir)
+{
+  g_autoptr (CbRegistry) registry = test_registry (dir);
+  const CbPlugin *loops = cb_registry_find_strategy (registry, "loops");
+  if (loops == NULL || registry->problems->len != 0)
+    g_error ("loops from %s: %s", dir,
+             registry->problems->len
+                 ? ((CbProblem *) registry->problems->pdata[0])->reason
+                 : "not loaded");
+  g_assert_true (g_str_has_prefix (loops->path, dir));
+}
+
+/* The refusal of a plugin file names it, and the reason the path that
+ * broke the rule. */
+static void
+assert_refused (const char *scan_dir, const char *problem_path,
+                const char *culprit, const char *reason_part)
+{
+  g_autoptr (CbRegistry) registry = test_registry (scan_dir);
+  g_autofree char *reason = g_strdup_printf ("%s %s", culprit, reason_part);
+  const CbProblem *p = problem_for (registry, problem_path);
+  if (p == NULL || strstr (p->reason, reason) == NULL)
+    g_error ("expected the problem for %s to say '%s', got '%s'",
+             problem_path, reason, p ? p->reason : "(no problem)");
+  g_assert_cmpuint (registry->problems->len, ==, 1);
+  g_assert_null (cb_registry_find_strategy (registry, "loops"));
+  /* One bad plugin costs one line, never the others. */
+  g_assert_nonnull (cb_registry_find_strategy (registry, "procpool"));
+}
+
+/* A plugin symlinked from a safe directory into a world-writable one: the
+ * file mapped is the link's target, and anyone can replace it. */
+static void
+test_trust_symlink_target (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *safe = trust_mkdir (t, "safe", 0755);
+  g_autofree char *open_dir = trust_mkdir (t, "open", 0777);
+  g_autofree char *lib = trust_mkdir (t, "lib", 0755);
+  g_autofree char *target = copy_loops_plugin (open_dir);
+  g_autofree char *link = g_build_filename (safe, "loops" LT_MODULE_EXT, NULL);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  assert_refused (safe, link, open_dir, "is writable by all users");
+
+  /* The same link to a safe place loads. */
+  g_autofree char *good = copy_loops_plugin (lib);
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_cmpint (symlink ("../lib/loops" LT_MODULE_EXT, link), ==, 0);
+  assert_loops_loaded (safe);
+}
+
+/* A 755 plugin directory inside a 777 one: whoever can write the parent
+ * can rename the directory away and put their own in its place. */
+static void
+test_trust_world_writable_ancestor (void)
+{
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *open_dir = trust_mkdir (t, "open", 0777);
+  g_autofree char *dir = trust_mkdir (t, "open/plugins", 0755);
+  g_autoptr (CbRegistry) registry = test_registry (dir);
+  g_autofree char *reason
+      = g_strdup_printf ("%s is writable by all users", open_dir);
+  assert_problem (registry, dir, reason);
+  g_assert_cmpuint (registry->problems->len, ==, 1);
+  g_assert_nonnull (cb_registry_find_strategy (registry, "procpool"));
+}
+
+/* Sticky (like /tmp): others may add entries but not rename or remove
+ * ours, so a directory of ours below it is trusted; the sticky directory
+ * itself is no plugin directory, anyone can add to it. */
+static void
+test_trust_sticky_ancestor (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *sticky = trust_mkdir (t, "sticky", 01777);
+  g_autofree char *dir = trust_mkdir (t, "sticky/mine", 0755);
+  g_autofree char *plugin = copy_loops_plugin (dir);
+  assert_loops_loaded (dir);
+
+  g_autoptr (CbRegistry) registry = test_registry (sticky);
+  assert_problem (registry, sticky, "is writable by all users");
+}
+
+static uid_t
+other_uid (void)
+{
+  return geteuid () == 65534 ? 65533 : 65534;
+}
+
+/* chown (or, for a symbolic link, lchown) to another user: root only. */
+static gboolean
+give_away (const char *path, gboolean link)
+{
+  if ((link ? lchown (path, other_uid (), (gid_t) -1)
+            : chown (path, other_uid (), (gid_t) -1))
+      == 0)
+    return TRUE;
+  if (geteuid () == 0)
+    g_error ("root cannot give %s to uid %u: %s", path, (unsigned) other_uid (),
+             g_strerror (errno));
+  g_test_skip ("not root: cannot give a file to another user");
+  return FALSE;
+}
+
+/* ... but an entry of another user's in it is theirs to replace. */
+static void
+test_trust_sticky_other_owner (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *sticky = trust_mkdir (t, "sticky", 01777);
+  g_autofree char *lib = trust_mkdir (t, "lib", 0755);
+  g_autofree char *plugin = copy_loops_plugin (lib);
+  g_autofree char *link = g_build_filename (sticky, "plugins", NULL);
+  g_assert_cmpint (symlink (lib, link), ==, 0);
+  assert_loops_loaded (link);
+  if (!give_away (link, TRUE))
+    return;
+  g_autoptr (CbRegistry) registry = test_registry (link);
+  g_autofree char *reason = g_strdup_printf (
+      "%s, in %s which others can write to, is owned by", link, sticky);
+  assert_problem (registry, link, reason);
+  assert_problem (registry, link, "uid 6553");
+}
+
+/* A directory, or a plugin, owned by another user: they can replace it. */
+static void
+test_trust_other_owner (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *theirs = trust_mkdir (t, "theirs", 0755);
+  g_autofree char *mine = trust_mkdir (t, "mine", 0755);
+  g_autofree char *in_theirs = copy_loops_plugin (theirs);
+  g_autofree char *in_mine = copy_loops_plugin (mine);
+  if (!give_away (theirs, FALSE) || !give_away (in_mine, FALSE))
+    return;
+  g_autoptr (CbRegistry) registry = test_registry (theirs);
+  g_autofree char *reason = g_strdup_printf ("%s is owned by", theirs);
+  assert_problem (registry, theirs, reason);
+  assert_refused (mine, in_mine, in_mine, "is owned by");
+}
+
+/* A libtool archive names the module libltdl maps: in its libdir when it
+ * says it is installed.  The archive, in a safe directory, is fine; the
+ * module is anyone's. */
+static void
+write_archive (const char *dir, const char *libdir)
+{
+  g_autofree char *la = g_build_filename (dir, "loops.la", NULL);
+  g_autofree char *text = g_strdup_printf (
+      "# loops.la - a libtool library file\n"
+      "dlname='loops" LT_MODULE_EXT "'\n"
+      "library_names='loops" LT_MODULE_EXT "'\n"
+      "old_library=''\n"
+      "installed=yes\n"
+      "libdir='%s'\n",
+      libdir);
+  g_assert_true (g_file_set_contents (la, text, -1, NULL));
+  g_assert_cmpint (g_chmod (la, 0644), ==, 0);
+}
+
+static void
+test_trust_archive_libdir (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *archives = trust_mkdir (t, "archives", 0755);
+  g_autofree char *open_dir = trust_mkdir (t, "open", 0777);
+  g_autofree char *lib = trust_mkdir (t, "lib", 0755);
+  g_autofree char *la = g_build_filename (archives, "loops.la", NULL);
+  g_autofree char *bad = copy_loops_plugin (open_dir);
+  write_archive (archives, open_dir);
+  g_autofree char *named
+      = g_strdup_printf ("libtool archive names %s: %s", bad, open_dir);
+  assert_refused (archives, la, named, "is writable by all users");
+
+  /* Absent there, libltdl maps the module beside the archive, until
+   * someone creates one in the libdir. */
+  g_assert_cmpint (g_unlink (bad), ==, 0);
+  g_autofree char *beside = copy_loops_plugin (archives);
+  assert_refused (archives, la, open_dir, "is writable by all users");
+  g_assert_cmpint (g_unlink (beside), ==, 0);
+
+  /* A safe libdir: loaded from there. */
+  g_autofree char *good = copy_loops_plugin (lib);
+  write_archive (archives, lib);
+  g_autoptr (CbRegistry) registry = test_registry (archives);
+  const CbPlugin *loops = cb_registry_find_strategy (registry, "loops");
+  g_assert_nonnull (loops);
+  g_assert_cmpstr (loops->path, ==, la);
+  g_assert_cmpstr (lt_dlgetinfo (loops->handle)->filename, ==, good);
+  g_assert_cmpuint (registry->problems->len, ==, 0);
+}
+
+/* The modules an archive names, read as libltdl reads it. */
+static void
+assert_archive_modules (const char *text, const char *expected)
+{
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *la = g_build_filename (t->top, "m.la", NULL);
+  g_assert_true (g_file_set_contents (la, text, -1, NULL));
+  g_auto (GStrv) modules = cb_ltarchive_modules (la, &error);
+  g_assert_no_error (error);
+  g_autofree char *joined = g_strjoinv (" ", modules);
+  /* "@" in expected stands for the archive's directory. */
+  g_auto (GStrv) parts = g_strsplit (expected, "@", -1);
+  g_autofree char *want = g_strjoinv (t->top, parts);
+  g_assert_cmpstr (joined, ==, want);
+}
+
+static void
+test_trust_archive_modules (void)
+{
+  /* Installed when it does not say otherwise: libdir first. */
+  assert_archive_modules ("dlname='m.so'\nlibdir='/usr/lib/cb/'\n",
+                          "/usr/lib/cb/m.so @/m.so");
+  /* Uninstalled: .libs beside it; the last of library_names without a
+   * dlname; libdir unused. */
+  assert_archive_modules ("# x\ndlname=''\nlibrary_names='m.so.1 m.so'\n"
+                          "installed=no\nlibdir='/nowhere'\n",
+                          "@/.libs/m.so @/m.so");
+  /* No module named: nothing mapped from it. */
+  assert_archive_modules ("old_library='m.a'\n", "");
+  g_autoptr (GError) error = NULL;
+  g_assert_null (cb_ltarchive_modules ("/nonexistent/m.la", &error));
+  g_assert_nonnull (error);
+}
+
+/* Each refusal is one line of --list-plugins naming the file and the
+ * reason; everything else is listed. */
+static void
+test_trust_listed (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autofree char *safe = trust_mkdir (t, "safe", 0755);
+  g_autofree char *open_dir = trust_mkdir (t, "open", 0777);
+  g_autofree char *target = copy_loops_plugin (open_dir);
+  g_autofree char *link = g_build_filename (safe, "loops" LT_MODULE_EXT, NULL);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_autoptr (TestExec) exec
+      = test_exec ("--list-plugins", "--plugin-dir", safe, NULL);
+  g_assert_cmpint (exec->status, ==, 0);
+  g_autofree char *line = g_strdup_printf (
+      "  %s: %s is writable by all users; refusing to load from it", link,
+      open_dir);
+  g_auto (GStrv) lines = g_strsplit (exec->out, "\n", -1);
+  guint naming_link = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], link) != NULL)
+      {
+        g_assert_cmpstr (lines[i], ==, line);
+        naming_link++;
+      }
+  g_assert_cmpuint (naming_link, ==, 1);
+  g_assert_null (strstr (exec->out, "strategy loops:"));
+  g_assert_nonnull (strstr (exec->out, "strategy procpool:"));
+}
+
+/* The walk itself: links resolved component by component, ".." after a
+ * link, loops, and an absent file where nobody else can create it. */
+static void
+test_trust_walk (void)
+{
+  g_autoptr (TrustDir) t = trust_dir_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *open_dir = trust_mkdir (t, "open", 0777);
+  g_autofree char *safe = trust_mkdir (t, "safe", 0755);
+  g_autofree char *deep = trust_mkdir (t, "safe/deep", 0755);
+  g_autofree char *file = g_build_filename (deep, "f", NULL);
+  g_assert_true (g_file_set_contents (file, "x", -1, NULL));
+  g_assert_cmpint (g_chmod (file, 0644), ==, 0);
+
+  g_assert_true (cb_trust_check (file, CB_TRUST_FILE, &error));
+  g_assert_true (cb_trust_check (deep, CB_TRUST_DIR, &error));
+  g_assert_no_error (error);
+  /* ".." is no entry anyone can replace: the open directory decides
+   * nothing here... */
+  g_autofree char *via_dotdot
+      = g_build_filename (open_dir, "..", "safe", "deep", "f", NULL);
+  g_assert_true (cb_trust_check (via_dotdot, CB_TRUST_FILE, &error));
+  g_assert_no_error (error);
+  /* ... but a link in it is: whoever can write there can change it. */
+  g_autofree char *open_link = g_build_filename (open_dir, "l", NULL);
+  g_autofree char *via_link = g_build_filename (open_link, "f", NULL);
+  g_assert_cmpint (symlink ("../safe/deep", open_link), ==, 0);
+  g_assert_false (cb_trust_check (via_link, CB_TRUST_FILE, &error));
+  g_assert_error (error, CB_ERROR, CB_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, open_dir));
+  g_clear_error (&error);
+  /* ".." after a link is the parent of where the link leads. */
+  g_autofree char *up = g_build_filename (safe, "up", NULL);
+  g_assert_cmpint (symlink ("deep/..", up), ==, 0);
+  g_autofree char *via_up = g_build_filename (up, "deep", "f", NULL);
+  g_assert_true (cb_trust_check (via_up, CB_TRUST_FILE, &error));
+  g_assert_no_error (error);
+  g_assert_false (cb_trust_check (file, CB_TRUST_DIR, &error));
+  g_assert_nonnull (strstr (error->message, "is not a directory"));
+  g_clear_error (&error);
+  /* A loop of links. */
+  g_autofree char *loop = g_build_filename (safe, "loop", NULL);
+  g_assert_cmpint (symlink ("loop", loop), ==, 0);
+  g_assert_false (cb_trust_check (loop, CB_TRUST_FILE, &error));
+  g_assert_nonnull (strstr (error->message, g_strerror (ELOOP)));
+  g_clear_error (&error);
+  /* Absent: fine where only we can create it, not where anyone can. */
+  g_autofree char *absent = g_build_filename (safe, "none", "f", NULL);
+  g_autofree char *absent_open = g_build_filename (open_dir, "f", NULL);
+  g_assert_true (cb_trust_check (absent, CB_TRUST_FILE_OR_ABSENT, &error));
+  g_assert_false (cb_trust_check (absent, CB_TRUST_FILE, &error));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOENT)));
+  g_clear_error (&error);
+  g_assert_false (
+      cb_trust_check (absent_open, CB_TRUST_FILE_OR_ABSENT, &error));
+  g_assert_nonnull (strstr (error->message, "writable by all users"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,5 +830,19 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/relative-env-entry", test_relative_env_entry);
   g_test_add_func ("/registry/world-writable-dir", test_world_writable_dir);
   g_test_add_func ("/registry/group-writable-dir", test_group_writable_dir);
+  g_test_add_func ("/registry/trust/symlink-target", test_trust_symlink_target);
+  g_test_add_func ("/registry/trust/world-writable-ancestor",
+                   test_trust_world_writable_ancestor);
+  g_test_add_func ("/registry/trust/sticky-ancestor",
+                   test_trust_sticky_ancestor);
+  g_test_add_func ("/registry/trust/sticky-other-owner",
+                   test_trust_sticky_other_owner);
+  g_test_add_func ("/registry/trust/other-owner", test_trust_other_owner);
+  g_test_add_func ("/registry/trust/archive-libdir",
+                   test_trust_archive_libdir);
+  g_test_add_func ("/registry/trust/archive-modules",
+                   test_trust_archive_modules);
+  g_test_add_func ("/registry/trust/listed", test_trust_listed);
+  g_test_add_func ("/registry/trust/walk", test_trust_walk);
   return g_test_run ();
 }

@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "listing.h"
+#include "read-json.h"
 #include "report.h"
 
 static gboolean
@@ -354,8 +356,8 @@ test_list_plugins (void)
   g_ptr_array_add (registry.plugins, (gpointer) &pool_plugin);
   g_ptr_array_add (registry.plugins, &odd);
   g_ptr_array_add (registry.problems, &problem);
-  g_autofree char *text = cb_report_list_plugins (&registry, path);
-  g_autofree char *names = cb_report_list_plugin_names (&registry);
+  g_autofree char *text = cb_listing_plugins (&registry, path);
+  g_autofree char *names = cb_listing_plugin_names (&registry);
   g_ptr_array_unref (registry.plugins);
   g_ptr_array_unref (registry.problems);
 

@@ -80,6 +80,22 @@ else
   fail "the short run failed: $(cat "$tmp/short.out")"
 fi
 
+# --timer-slack reaches the workers, and what they ran with is reported.
+if cb -w sieve -s sequential -p items=2 -p complexity=10 --runs 1 \
+  --timer-slack 12345 --format json -o "$tmp/slack.json" >"$tmp/slack.out" 2>&1; then
+  "$PY" - "$tmp/slack.json" <<'PYEOF' || fail "the timer slack is not recorded"
+import json, sys
+runs = json.load(open(sys.argv[1]))["benchmarks"][0]["runs"]
+assert [r["timer_slack_ns"] for r in runs] == [12345], runs
+PYEOF
+  grep -q "timer slack 12.345 µs (--timer-slack)" "$tmp/slack.out" ||
+    fail "the footer does not name the timer slack: $(cat "$tmp/slack.out")"
+else
+  fail "--timer-slack 12345 failed: $(cat "$tmp/slack.out")"
+fi
+cb -w sieve -s sequential --timer-slack 0 >"$tmp/slack0.out" 2>&1
+[ $? -eq 2 ] || fail "--timer-slack 0 is not a usage error"
+
 # The rest needs the test plugins, which a --disable-shared build has only
 # as static archives.
 if ! ls "$CONCBENCH_TEST_PLUGINS"/.libs/workerenv.so >/dev/null 2>&1; then
@@ -96,6 +112,8 @@ env_run() { # CHECK ARGS...: a one-row run of the workerenv strategy
 
 env_run maps >"$tmp/maps.out" 2>&1 ||
   fail "the worker maps an output library: $(cat "$tmp/maps.out")"
+env_run slack -p slack=777 --timer-slack 777 >"$tmp/slack.out" 2>&1 ||
+  fail "the worker does not run with --timer-slack: $(cat "$tmp/slack.out")"
 env_run oom >"$tmp/oom.out" 2>&1 ||
   fail "the worker keeps its oom_score_adj: $(cat "$tmp/oom.out")"
 
@@ -103,10 +121,46 @@ env_run oom >"$tmp/oom.out" 2>&1 ||
 # still parse, and neither stream may carry the plugin's text.
 env_run print --format json >"$tmp/print.json" 2>"$tmp/print.err" ||
   fail "the printing row failed: $(cat "$tmp/print.err")"
-"$PY" -c 'import json, sys; json.load(sys.stdin)' <"$tmp/print.json" ||
-  fail "a printing plugin corrupted the JSON on stdout"
-! grep -q workerenv: "$tmp/print.json" "$tmp/print.err" ||
-  fail "the plugin's text reached concbench's own output"
+"$PY" - "$tmp/print.json" <<'PYEOF' || fail "a printing plugin corrupted the JSON on stdout, or its text is not kept"
+import json, sys
+row = json.load(open(sys.argv[1]))["benchmarks"][0]
+run = row["runs"][0]
+out = run["plugin_output"]
+assert "workerenv: not JSON, on stdout\n" in out, out
+assert 'workerenv: "quoted" on stderr\n' in out, out
+assert run["plugin_output_bytes"] == len(out.encode()), run
+assert any("the plugin printed %d bytes" % len(out.encode()) in w
+           for w in row["warnings"]), row["warnings"]
+PYEOF
+! grep -q workerenv: "$tmp/print.err" ||
+  fail "the plugin's text reached concbench's stderr"
+env_run print >"$tmp/print.txt" 2>&1 ||
+  fail "the printing row failed in a table: $(cat "$tmp/print.txt")"
+! grep -q "workerenv: not JSON" "$tmp/print.txt" ||
+  fail "the plugin's text reached concbench's table"
+
+# The worker program loads the plugins again, with the registry's checks: a
+# plugin file made writable by all users after concbench scanned it is
+# refused there too (the wrapper does that between scan and load).
+mkdir "$tmp/p" && cp "$CONCBENCH_TEST_PLUGINS"/.libs/workerenv.so "$tmp/p/" &&
+  chmod 755 "$tmp/p" && chmod 644 "$tmp/p/workerenv.so" || exit 99
+cat >"$tmp/wrap" <<WRAP
+#!/bin/sh
+chmod 666 "$tmp/p/workerenv.so"
+exec "$CONCBENCH_WORKER" "\$@"
+WRAP
+chmod 755 "$tmp/wrap"
+CONCBENCH_WORKER=$tmp/wrap cb --plugin-dir "$tmp/p" -w sieve -s workerenv \
+  -p items=2 -p complexity=10 --runs 1 --format json >"$tmp/rebuild.json" \
+  2>"$tmp/rebuild.err"
+"$PY" - "$tmp/rebuild.json" <<'PYEOF' || fail "the worker loads a plugin the registry would refuse"
+import json, sys
+row = json.load(open(sys.argv[1]))["benchmarks"][0]
+assert row["status"] == "failed", row["status"]
+assert row["error"].startswith("the worker cannot rebuild the benchmark: "), row["error"]
+assert "workerenv.so" in row["error"] and "writable" in row["error"], row["error"]
+print("refused in the worker:", row["error"])
+PYEOF
 
 # A worker program that cannot run: one failed row, one clear reason.
 CONCBENCH_WORKER=$tmp/no-such-worker cb -w sieve -s sequential \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer harness for reading results JSON: cb_results_file_load() in
- * src/compare.c, what `concbench compare` reads (format:
- * doc/results-json.md, schema_version 1).  compare.c is built into
+ * src/read-json.c, what `concbench compare` reads (format:
+ * doc/results-json.md, schema_version 1).  read-json.c is built into
  * libcbfuzz with what it needs (tests/fuzz/fuzz.am).
  *
  * Invariants: a refused document gets one printable line starting with the
@@ -15,9 +15,9 @@
 
 #include <math.h>
 
-#include "compare.h"
 #include "fuzz.h"
 #include "params.h"
+#include "read-json.h"
 
 #define SOURCE "fuzz.json"
 
