@@ -239,8 +239,9 @@ option_entries (CbOptions *o)
       "DIR" },
     SINGLE ("preset", 0,
             "Suite to run when no -w/-s/--suite is given, and the scale of "
-            "-w/-s benchmarks: default (quick) or seed (the Python suite's "
-            "parameters) [default: default]",
+            "-w/-s benchmarks: default (quick), seed (the Python suite's "
+            "parameters) or models (every thread and process model) "
+            "[default: default]",
             "NAME"),
     SINGLE ("suite", 0, "Run the benchmarks of suite FILE (GLib key-file)",
             "FILE"),

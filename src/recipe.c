@@ -223,6 +223,17 @@ cb_recipe_build (const CbRecipe *recipe, CbRegistry *registry,
   return bench->strategy_params != NULL;
 }
 
+CbParamSet *
+cb_recipe_build_workload (CbRegistry *registry, const char *file,
+                          const char *name, const GPtrArray *params,
+                          const CbPlugin **plugin, GError **error)
+{
+  *plugin = load_plugin (registry, file, name, TRUE, error);
+  if (*plugin == NULL)
+    return NULL;
+  return build_params ((*plugin)->desc->workload->params, params, error);
+}
+
 void
 cb_recipe_benchmark_clear (CbBenchmark *bench)
 {

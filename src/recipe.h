@@ -27,5 +27,12 @@ void cb_recipe_free (CbRecipe *recipe);
 gboolean cb_recipe_build (const CbRecipe *recipe, CbRegistry *registry,
                           CbBenchmark *bench, GError **error);
 void cb_recipe_benchmark_clear (CbBenchmark *bench);
+/* The workload half of cb_recipe_build, for the item server: loads file,
+ * which must provide the workload name, and returns params ("name=text")
+ * parsed against its specs. */
+CbParamSet *cb_recipe_build_workload (CbRegistry *registry, const char *file,
+                                      const char *name,
+                                      const GPtrArray *params,
+                                      const CbPlugin **plugin, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbRecipe, cb_recipe_free)

@@ -11,11 +11,13 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #ifdef HAVE_SYS_PRCTL_H
 #include <sys/prctl.h>
 #endif
 
+#include "item-server.h"
 #include "recipe.h"
 #include "registry.h"
 #include "worker.h"
@@ -76,8 +78,13 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CbRecipe) recipe = cb_recipe_parse (argc, argv, &error);
+  g_autoptr (CbRecipe) recipe = NULL;
   int status;
+
+  /* A strategy's helper (spawnpool's): see item-server.c. */
+  if (argc >= 2 && strcmp (argv[1], "--serve") == 0)
+    _exit (cb_item_server_main (argc, argv));
+  recipe = cb_recipe_parse (argc, argv, &error);
 
   if (recipe == NULL)
     {

@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "job-recipe.h"
 #include "proctree.h"
 #include "runner.h"
 #include "shared-area.h"
@@ -351,6 +352,8 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   job.core = &state;
   if (cb_plugin_workload_has_steps (bench->workload))
     job.steps = cb_steps_table ();
+  g_autoptr (CbWorkloadRecipe) recipe = cb_job_recipe_new (bench, seed, fd);
+  job.recipe = recipe;
 
   state.shared->slots = st->slots (&sparams, n, job.can_run_async
                                    || job.steps != NULL);

@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 
 #define CB_PLUGIN_MAGIC 0x43425031u /* "CBP1": guards against a stray symbol */
 #define CB_PLUGIN_ABI_MAJOR 1
-#define CB_PLUGIN_ABI_MINOR 2
+#define CB_PLUGIN_ABI_MINOR 3
 
 /* Upper bounds the core enforces on descriptor strings, so a broken plugin
  * cannot flood the terminal. */
@@ -199,6 +199,25 @@ typedef struct CbWorkloadClass {
 
 typedef struct CbJob CbJob;
 
+/* Since ABI 1.3: how to rebuild the job's workload in another process, one
+ * that did not inherit it by fork() (a spawned helper, an MPI rank).  A
+ * process that loads plugin_file with the core's checks, finds workload in
+ * it, parses params against its specs and calls create with seed has the
+ * same items, with the same digests.  item_server is the command line
+ * (program first, NULL-terminated) of the core's program that does exactly
+ * that and then runs the items it is sent on its standard input, answering
+ * on its standard output (the item protocol, concbench-plugin(7)).  Start it
+ * with the descriptors that are not close-on-exec left open: it records
+ * each item's run where the core's checks look, as run_item does. */
+typedef struct CbWorkloadRecipe {
+  const char *plugin_file;   /* the path the workload's plugin was loaded from */
+  const char *workload;      /* the workload's name */
+  const char *const *params; /* "name=text", every parameter, NULL-terminated */
+  guint64 seed;
+  const char *const *item_server;
+  gpointer reserved[4];
+} CbWorkloadRecipe;
+
 /* The core's side of the loop-neutral item (ABI 1.2): the workload's
  * item_start/item_resume/item_free, with the core's timing around them.
  * start sets *state whatever it returns, and the strategy hands that state
@@ -233,7 +252,9 @@ struct CbJob {
   /* Since ABI 1.2: the workload's items as state machines, or NULL when it
    * has no such form (then run_item, and run_item_async if can_run_async). */
   const CbJobSteps *steps;
-  gpointer reserved[3];
+  /* Since ABI 1.3: the recipe of the workload; NULL from an older core. */
+  const CbWorkloadRecipe *recipe;
+  gpointer reserved[2];
 };
 
 
