@@ -2,7 +2,8 @@
 /* The api workload's tcp transport: see api-tcp.h.
  *
  * Wire format, little-endian, fixed size both ways:
- *   request  (24 bytes): magic "CBRQ", method, id, 0, latency in µs (64 bits)
+ *   request  (24 bytes): magic "CBRQ", method, id, flags, latency in µs (64)
+ * flags bit 0 is keep-alive: the server reads another request after answering.
  *   response (24 bytes): magic "CBRS", method, id, status, record key (64)
  * status is 0, or the errno that made the server refuse the connection
  * (EMFILE when it had no descriptor left to take it with). */
@@ -28,7 +29,8 @@
 
 #define REQUEST_MAGIC 0x51524243u  /* "CBRQ" */
 #define RESPONSE_MAGIC 0x53524243u /* "CBRS" */
-#define MESSAGE_SIZE 24
+#define MESSAGE_SIZE API_TCP_MESSAGE_SIZE
+#define FLAG_KEEP_ALIVE 1u /* request word 3 */
 /* How long the listener rests when it cannot take a connection at all. */
 #define ACCEPT_RETRY_US (10 * G_TIME_SPAN_MILLISECOND)
 
@@ -64,13 +66,13 @@ get64 (const guint8 *p)
   return GUINT64_FROM_LE (v);
 }
 
-static void
-encode_request (const ApiTcpRequest *request, guint8 *msg)
+void
+api_tcp_encode_request (const ApiTcpRequest *request, guint8 *msg)
 {
   put32 (msg, REQUEST_MAGIC);
   put32 (msg + 4, request->method);
   put32 (msg + 8, request->id);
-  put32 (msg + 12, 0);
+  put32 (msg + 12, request->keep_alive ? FLAG_KEEP_ALIVE : 0);
   put64 (msg + 16, request->latency_us);
 }
 
@@ -128,6 +130,7 @@ typedef struct {
   ConnStage stage;
   Message buf;
   gsize done; /* bytes of buf read or written */
+  gboolean keep_alive; /* the request being answered asked for it */
 } ServerConn;
 
 /* Returns TRUE when the buffer has gone out whole; FALSE to wait for
@@ -155,10 +158,12 @@ conn_start_wait (ServerConn *conn)
 {
   guint32 method = get32 (conn->buf + 4);
   guint32 id = get32 (conn->buf + 8);
+  gboolean keep_alive = (get32 (conn->buf + 12) & FLAG_KEEP_ALIVE) != 0;
   guint64 latency_us = MIN (get64 (conn->buf + 16),
                             (guint64) G_MAXINT64 / 4);
 
   encode_response (method, id, 0, conn->server->record_key, conn->buf);
+  conn->keep_alive = keep_alive;
   conn->done = 0;
   conn->stage = CONN_WAITING;
   g_source_modify_unix_fd (&conn->source, conn->tag, 0);
@@ -204,7 +209,14 @@ conn_dispatch (GSource *source, GSourceFunc callback G_GNUC_UNUSED,
     case CONN_WRITING:
       break;
     }
-  if (conn_flush (conn))
+  if (conn_flush (conn) && conn->keep_alive)
+    {
+      conn->stage = CONN_READING;
+      conn->done = 0;
+      g_source_modify_unix_fd (source, conn->tag, G_IO_IN);
+      return G_SOURCE_CONTINUE;
+    }
+  if (conn->done == MESSAGE_SIZE)
     return G_SOURCE_REMOVE; /* HTTP/1.0: the server closes */
   if (errno != EAGAIN && errno != EWOULDBLOCK)
     return G_SOURCE_REMOVE;
@@ -443,15 +455,15 @@ api_tcp_server_free (ApiTcpServer *server)
 
 /* ---- the clients ---- */
 
-static void
-set_call_error (GError **error, int code, const char *what, int err)
+void
+api_tcp_set_error (GError **error, int code, const char *what, int err)
 {
   g_set_error (error, CB_PLUGIN_ERROR, code, "%s: %s", what,
                g_strerror (err));
 }
 
-static void
-loopback_address (guint16 port, struct sockaddr_in *addr)
+void
+api_tcp_address (guint16 port, struct sockaddr_in *addr)
 {
   memset (addr, 0, sizeof *addr);
   addr->sin_family = AF_INET;
@@ -459,8 +471,8 @@ loopback_address (guint16 port, struct sockaddr_in *addr)
   addr->sin_port = htons (port);
 }
 
-static int
-client_socket (gboolean nonblocking, GError **error)
+int
+api_tcp_socket (gboolean nonblocking, GError **error)
 {
   int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC
                    | (nonblocking ? SOCK_NONBLOCK : 0), 0);
@@ -469,7 +481,7 @@ client_socket (gboolean nonblocking, GError **error)
   if (fd < 0)
     {
       int err = errno;
-      set_call_error (error, (err == EMFILE || err == ENFILE)
+      api_tcp_set_error (error, (err == EMFILE || err == ENFILE)
                       ? CB_PLUGIN_ERROR_RESOURCE : CB_PLUGIN_ERROR_FAILED,
                       "cannot connect to the latency server", err);
       return -1;
@@ -479,8 +491,8 @@ client_socket (gboolean nonblocking, GError **error)
 }
 
 /* Checks a whole response against its request. */
-static gboolean
-decode_response (const guint8 *msg, const ApiTcpRequest *request,
+gboolean
+api_tcp_decode_reply (const guint8 *msg, const ApiTcpRequest *request,
                  ApiTcpReply *reply, GError **error)
 {
   guint32 status = get32 (msg + 12);
@@ -493,7 +505,7 @@ decode_response (const guint8 *msg, const ApiTcpRequest *request,
     }
   if (status != 0)
     {
-      set_call_error (error, CB_PLUGIN_ERROR_RESOURCE,
+      api_tcp_set_error (error, CB_PLUGIN_ERROR_RESOURCE,
                       "the latency server cannot take the connection",
                       (int) status);
       return FALSE;
@@ -511,8 +523,8 @@ decode_response (const guint8 *msg, const ApiTcpRequest *request,
   return TRUE;
 }
 
-static void
-set_short_response (GError **error, gsize got)
+void
+api_tcp_set_short_response (GError **error, gsize got)
 {
   g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
                "short response: the latency server closed the connection "
@@ -539,64 +551,91 @@ connect_blocking (int fd, const struct sockaddr_in *addr)
   return err;
 }
 
-gboolean
-api_tcp_call (guint16 port, const ApiTcpRequest *request, ApiTcpReply *reply,
-              GError **error)
+int
+api_tcp_connect (guint16 port, GError **error)
 {
   struct sockaddr_in addr;
-  Message msg;
-  gsize done = 0;
   int fd, err;
 
-  fd = client_socket (FALSE, error);
+  fd = api_tcp_socket (FALSE, error);
   if (fd < 0)
-    return FALSE;
-  loopback_address (port, &addr);
+    return -1;
+  api_tcp_address (port, &addr);
   err = connect_blocking (fd, &addr);
-  if (err != 0)
-    {
-      set_call_error (error, CB_PLUGIN_ERROR_FAILED,
-                      "cannot connect to the latency server", err);
-      goto failed;
-    }
-  encode_request (request, msg);
-  while (done < MESSAGE_SIZE)
+  if (err == 0)
+    return fd;
+  api_tcp_set_error (error, CB_PLUGIN_ERROR_FAILED,
+                     "cannot connect to the latency server", err);
+  close (fd);
+  return -1;
+}
+
+static gboolean
+send_all (int fd, const guint8 *msg, GError **error)
+{
+  for (gsize done = 0; done < MESSAGE_SIZE;)
     {
       gssize n = send (fd, msg + done, MESSAGE_SIZE - done, MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
-          set_call_error (error, CB_PLUGIN_ERROR_FAILED,
-                          "cannot send the request", errno);
-          goto failed;
+          api_tcp_set_error (error, CB_PLUGIN_ERROR_FAILED,
+                             "cannot send the request", errno);
+          return FALSE;
         }
       done += (gsize) n;
     }
-  for (done = 0; done < MESSAGE_SIZE;)
+  return TRUE;
+}
+
+static gboolean
+recv_all (int fd, guint8 *msg, GError **error)
+{
+  for (gsize done = 0; done < MESSAGE_SIZE;)
     {
       gssize n = recv (fd, msg + done, MESSAGE_SIZE - done, 0);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
-          set_call_error (error, CB_PLUGIN_ERROR_FAILED,
-                          "cannot read the response", errno);
-          goto failed;
+          api_tcp_set_error (error, CB_PLUGIN_ERROR_FAILED,
+                             "cannot read the response", errno);
+          return FALSE;
         }
       if (n == 0)
         {
-          set_short_response (error, done);
-          goto failed;
+          api_tcp_set_short_response (error, done);
+          return FALSE;
         }
       done += (gsize) n;
     }
-  close (fd);
-  return decode_response (msg, request, reply, error);
+  return TRUE;
+}
 
-failed:
+gboolean
+api_tcp_exchange (int fd, const ApiTcpRequest *request, ApiTcpReply *reply,
+                  GError **error)
+{
+  Message msg;
+
+  api_tcp_encode_request (request, msg);
+  return send_all (fd, msg, error) && recv_all (fd, msg, error)
+         && api_tcp_decode_reply (msg, request, reply, error);
+}
+
+gboolean
+api_tcp_call (guint16 port, const ApiTcpRequest *request, ApiTcpReply *reply,
+              GError **error)
+{
+  int fd = api_tcp_connect (port, error);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = api_tcp_exchange (fd, request, reply, error);
   close (fd);
-  return FALSE;
+  return ok;
 }
 
 typedef enum {
@@ -625,7 +664,7 @@ static void
 client_fail (ClientCall *call, const char *what, int err)
 {
   call->stage = CLIENT_FAILED;
-  set_call_error (&call->error, CB_PLUGIN_ERROR_FAILED, what, err);
+  api_tcp_set_error (&call->error, CB_PLUGIN_ERROR_FAILED, what, err);
 }
 
 /* Advances as far as the socket allows; TRUE when the call is over. */
@@ -646,7 +685,7 @@ client_step (ClientCall *call)
           return TRUE;
         }
       call->stage = CLIENT_WRITING;
-      encode_request (&call->request, call->buf);
+      api_tcp_encode_request (&call->request, call->buf);
       call->done = 0;
       G_GNUC_FALLTHROUGH;
     case CLIENT_WRITING:
@@ -689,7 +728,7 @@ client_step (ClientCall *call)
           if (n == 0)
             {
               call->stage = CLIENT_FAILED;
-              set_short_response (&call->error, call->done);
+              api_tcp_set_short_response (&call->error, call->done);
               return TRUE;
             }
           call->done += (gsize) n;
@@ -716,7 +755,7 @@ client_dispatch (GSource *source, GSourceFunc callback G_GNUC_UNUSED,
   call->tag = NULL;
   close_fd (&call->fd);
   if (call->stage != CLIENT_FAILED
-      && decode_response (call->buf, &call->request, &reply, &call->error))
+      && api_tcp_decode_reply (call->buf, &call->request, &reply, &call->error))
     call->func (&reply, NULL, call->user_data);
   else
     call->func (NULL, call->error, call->user_data);
@@ -752,10 +791,10 @@ api_tcp_call_async (guint16 port, const ApiTcpRequest *request,
   call->user_data = user_data;
   call->stage = CLIENT_CONNECTING;
   g_source_set_name (source, "concbench api tcp call");
-  call->fd = client_socket (TRUE, &call->error);
+  call->fd = api_tcp_socket (TRUE, &call->error);
   if (call->fd >= 0)
     {
-      loopback_address (port, &addr);
+      api_tcp_address (port, &addr);
       if (connect (call->fd, (struct sockaddr *) &addr, sizeof addr) < 0
           && errno != EINPROGRESS && errno != EINTR)
         client_fail (call, "cannot connect to the latency server", errno);

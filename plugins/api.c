@@ -14,255 +14,29 @@
 
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "api-tcp.h"
-#include <concbench/plugin.h>
+#include "api.h"
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION
 #else
 #define PLUGIN_VERSION "0.1"
 #endif
-
-#define GOLDEN_GAMMA G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
-
-/* Independent random streams per record, so that latencies and contents never
- * influence each other: the digest must not depend on max-latency. */
-enum {
-  STREAM_GET_LATENCY = 0,
-  STREAM_PUT_LATENCY = 1,
-  STREAM_PERSON = 2,
-  STREAM_COMPANY = 3,
-};
-
-typedef enum {
-  TRANSPORT_TIMER,
-  TRANSPORT_TCP,
-} Transport;
-
-typedef struct {
-  guint64 seed;
-  guint n_items;
-  double *latency; /* seconds; [2 * item] GET, [2 * item + 1] PUT or 0 */
-  Transport transport;
-  /* tcp: the latency server, in the process that called create only; the
-   * port is all a client needs, in any thread or forked child. */
-  ApiTcpServer *server;
-  guint16 port;
-} Api;
-
-typedef struct {
-  guint id;
-  char *name;
-  char *email;
-  char *address;
-  char *birthday;
-  char *company; /* NULL until the update */
-} Person;
-
-typedef struct {
-  guint64 state;
-} Rng;
-
-static const char *const first_names[] = {
-  "Ada", "Alan", "Barbara", "Carlos", "Chen", "Dagny", "Elif", "Fatima",
-  "Grace", "Hiro", "Ines", "Jamal", "Katarzyna", "Linus", "Mei", "Nadia",
-  "Olu", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Uma", "Viktor",
-};
-
-static const char *const last_names[] = {
-  "Abara", "Berg", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia",
-  "Hopper", "Ivanova", "Jensen", "Kowalski", "Lovelace", "Moreau", "Nakamura",
-  "Okafor", "Petrov", "Quispe", "Rossi", "Schmidt", "Turing", "Usman",
-  "Varga", "Wong", "Yilmaz",
-};
-
-static const char *const streets[] = {
-  "Acacia Avenue", "Baker Street", "Canal Road", "Dock Lane", "Elm Row",
-  "Ferry Street", "Garden Walk", "High Street", "Mill Lane", "Station Road",
-  "Harbour View", "Orchard Close",
-};
-
-static const char *const cities[] = {
-  "Aarhus", "Bilbao", "Cork", "Dresden", "Eindhoven", "Florence", "Gdansk",
-  "Helsinki", "Izmir", "Lyon", "Porto", "Tartu",
-};
-
-static const char *const mail_domains[] = {
-  "example.com", "example.net", "example.org", "mail.test", "post.invalid",
-};
-
-static const char *const company_kinds[] = {
-  "& Sons", "Consulting", "GmbH", "Holdings", "Labs", "Ltd", "Partners",
-  "Systems", "Trading", "Works",
-};
-
-static guint64
-mix64 (guint64 z)
-{
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
-  return z ^ (z >> 31);
-}
-
-/* Counter-based: any (seed, id, stream) can be drawn in any order, from any
- * thread or process, and always gives the same numbers. */
-static Rng
-rng_keyed (guint64 seed, guint64 id, guint64 stream)
-{
-  guint64 state = mix64 (seed ^ GOLDEN_GAMMA);
-  state = mix64 (state ^ id);
-  return (Rng){ mix64 (state ^ stream) };
-}
-
-static guint64
-rng_next (Rng *rng)
-{
-  rng->state += GOLDEN_GAMMA;
-  return mix64 (rng->state);
-}
-
-static double
-rng_uniform (Rng *rng)
-{
-  return (double) (rng_next (rng) >> 11) * 0x1.0p-53;
-}
-
-static guint
-rng_below (Rng *rng, guint bound)
-{
-  return (guint) (rng_next (rng) % bound);
-}
-
-#define rng_pick(rng, table) ((table)[rng_below ((rng), G_N_ELEMENTS (table))])
-
-static guint
-record_id (guint item)
-{
-  return item + 1;
-}
-
-static gboolean
-record_needs_put (guint id)
-{
-  return id % 3 == 1;
-}
-
-/* The sum of two uniforms is triangular on [0, 2) with its mode at 1. */
-static double
-draw_latency (guint64 seed, guint id, guint stream, double max_latency)
-{
-  Rng rng = rng_keyed (seed, id, stream);
-  double u1 = rng_uniform (&rng);
-  double u2 = rng_uniform (&rng);
-  return (u1 + u2) * max_latency / 2.0;
-}
-
-static void
-person_free (Person *person)
-{
-  g_free (person->name);
-  g_free (person->email);
-  g_free (person->address);
-  g_free (person->birthday);
-  g_free (person->company);
-  g_free (person);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Person, person_free)
-
-static Person *
-person_new (guint64 seed, guint id)
-{
-  Rng rng = rng_keyed (seed, id, STREAM_PERSON);
-  const char *first = rng_pick (&rng, first_names);
-  const char *last = rng_pick (&rng, last_names);
-  g_autofree char *first_lower = g_ascii_strdown (first, -1);
-  g_autofree char *last_lower = g_ascii_strdown (last, -1);
-  Person *person = g_new0 (Person, 1);
-
-  person->id = id;
-  person->name = g_strdup_printf ("%s %s", first, last);
-  person->email = g_strdup_printf ("%s.%s%02u@%s", first_lower, last_lower,
-                                   rng_below (&rng, 100),
-                                   rng_pick (&rng, mail_domains));
-  person->address = g_strdup_printf ("%u %s, %05u %s",
-                                     1 + rng_below (&rng, 999),
-                                     rng_pick (&rng, streets),
-                                     rng_below (&rng, 100000),
-                                     rng_pick (&rng, cities));
-  person->birthday = g_strdup_printf ("%04u-%02u-%02u",
-                                      1940 + rng_below (&rng, 66),
-                                      1 + rng_below (&rng, 12),
-                                      1 + rng_below (&rng, 28));
-  return person;
-}
-
-static void
-person_set_company (Person *person, guint64 seed)
-{
-  Rng rng = rng_keyed (seed, person->id, STREAM_COMPANY);
-  const char *owner = rng_pick (&rng, last_names);
-
-  g_free (person->company);
-  person->company = g_strdup_printf ("%s %s", owner,
-                                     rng_pick (&rng, company_kinds));
-}
-
-static guint64
-fnv1a64 (const char *text)
-{
-  guint64 hash = G_GUINT64_CONSTANT (0xCBF29CE484222325);
-
-  for (const guchar *p = (const guchar *) text; *p; p++)
-    hash = (hash ^ *p) * G_GUINT64_CONSTANT (0x100000001B3);
-  return hash;
-}
-
-/* Hashes the record as it would travel on the wire, so every field counts. */
-static guint64
-person_digest (const Person *person)
-{
-  g_autofree char *wire = g_strdup_printf (
-      "{\"id\":%u,\"name\":\"%s\",\"email\":\"%s\",\"address\":\"%s\","
-      "\"birthday\":\"%s\"%s%s%s}",
-      person->id, person->name, person->email, person->address,
-      person->birthday, person->company ? ",\"company\":\"" : "",
-      person->company ? person->company : "", person->company ? "\"" : "");
-  return fnv1a64 (wire);
-}
-
-/* GET done: the record is built, and updated when its id asks for it. */
-static Person *
-person_built (guint64 seed, guint id)
-{
-  Person *person = person_new (seed, id);
-
-  if (record_needs_put (id))
-    person_set_company (person, seed);
-  return person;
-}
-
-static Person *
-person_fetched (const Api *api, guint id)
-{
-  return person_built (api->seed, id);
-}
-
-static double
+double
 get_latency (const Api *api, guint item)
 {
   return api->latency[2 * (gsize) item];
 }
 
-static double
+double
 put_latency (const Api *api, guint item)
 {
   return api->latency[2 * (gsize) item + 1];
 }
 
 /* Latencies are never negative, so adding a half rounds without libm. */
-static gint64
+gint64
 seconds_to_units (double seconds, double units_per_second)
 {
   return (gint64) (seconds * units_per_second + 0.5);
@@ -288,7 +62,7 @@ sleep_seconds (double seconds)
     ;
 }
 
-static gboolean
+gboolean
 check_item (const Api *api, guint item, GError **error)
 {
   if (item < api->n_items)
@@ -356,6 +130,7 @@ api_create (const CbParams *params, guint64 seed, GError **error)
   api->n_items = (guint) items;
   api->latency = g_steal_pointer (&latency);
   api->transport = transport;
+  api->connection = cb_params_get_enum (params, "connection");
   api->server = server;
   api->port = server ? api_tcp_server_port (server) : 0;
   return api;
@@ -389,35 +164,47 @@ api_item_wait (gpointer workload, guint item)
   return get_latency (api, item) + put_latency (api, item);
 }
 
-static ApiTcpRequest
+ApiTcpRequest
 tcp_request (const Api *api, guint item, ApiTcpMethod method)
 {
   double latency = method == API_TCP_PUT ? put_latency (api, item)
                                          : get_latency (api, item);
 
-  return (ApiTcpRequest){ .method = method, .id = record_id (item),
-                          .latency_us = (guint64) seconds_to_units (latency,
-                                                                    1e6) };
+  return (ApiTcpRequest){
+    .method = method,
+    .id = record_id (item),
+    .latency_us = (guint64) seconds_to_units (latency, 1e6),
+    .keep_alive = api->connection == CONNECTION_KEEP_ALIVE,
+  };
 }
 
-static void
+void
 prefix_call_error (GError **error, guint item, ApiTcpMethod method)
 {
   g_prefix_error (error, "api: item %u (record %u) %s: ", item,
                   record_id (item), api_tcp_method_name (method));
 }
 
-/* One call over tcp, blocking. */
+/* One call over tcp, blocking: on fd when keep-alive gives it one, else on
+ * a connection of its own. */
 static gboolean
-tcp_call (const Api *api, guint item, ApiTcpMethod method,
+tcp_call (const Api *api, int fd, guint item, ApiTcpMethod method,
           ApiTcpReply *reply, GError **error)
 {
   ApiTcpRequest request = tcp_request (api, item, method);
+  gboolean ok = fd >= 0 ? api_tcp_exchange (fd, &request, reply, error)
+                        : api_tcp_call (api->port, &request, reply, error);
 
-  if (api_tcp_call (api->port, &request, reply, error))
-    return TRUE;
-  prefix_call_error (error, item, method);
-  return FALSE;
+  if (!ok)
+    prefix_call_error (error, item, method);
+  return ok;
+}
+
+static void
+close_connection (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
 }
 
 /* The record is built from what the GET brought back, so the digest
@@ -426,12 +213,22 @@ static gboolean
 tcp_run (const Api *api, guint item, guint64 *digest, GError **error)
 {
   ApiTcpReply reply;
+  __attribute__ ((cleanup (close_connection))) int fd = -1;
 
-  if (!tcp_call (api, item, API_TCP_GET, &reply, error))
+  if (api->connection == CONNECTION_KEEP_ALIVE)
+    {
+      fd = api_tcp_connect (api->port, error);
+      if (fd < 0)
+        {
+          prefix_call_error (error, item, API_TCP_GET);
+          return FALSE;
+        }
+    }
+  if (!tcp_call (api, fd, item, API_TCP_GET, &reply, error))
     return FALSE;
   g_autoptr (Person) person = person_built (reply.record_key, reply.id);
   if (record_needs_put (reply.id)
-      && !tcp_call (api, item, API_TCP_PUT, &reply, error))
+      && !tcp_call (api, fd, item, API_TCP_PUT, &reply, error))
     return FALSE;
   *digest = person_digest (person);
   return TRUE;
@@ -639,7 +436,23 @@ api_run_async (gpointer workload, guint item, GMainContext *ctx,
   g_source_unref (source);
 }
 
+/* tcp: an item in flight holds one socket; the server holds one per
+ * connection it serves, plus its listener, its spare and its loop. */
+static void
+api_resources (gpointer workload, CbResources *fixed, CbResources *per_item)
+{
+  const Api *api = workload;
+
+  if (api->transport != TRANSPORT_TCP)
+    return;
+  fixed->threads = 1;
+  fixed->fds = API_TCP_SERVER_FDS;
+  per_item->fds = 2;
+}
+
 static const char *const transport_choices[] = { "timer", "tcp", NULL };
+static const char *const connection_choices[] = { "per-call", "keep-alive",
+                                                  NULL };
 
 static const CbParamSpec api_params[] = {
   {
@@ -662,11 +475,18 @@ static const CbParamSpec api_params[] = {
   {
       .name = "transport",
       .help = "timer: each GET and PUT is a timer wait; tcp: a request to a "
-              "latency server on 127.0.0.1 that answers after the latency, "
-              "one connection per call",
+              "latency server on 127.0.0.1 that answers after the latency",
       .default_value = "timer",
       .type = CB_PARAM_ENUM,
       .choices = transport_choices,
+  },
+  {
+      .name = "connection",
+      .help = "tcp: per-call opens a connection for each GET and PUT; "
+              "keep-alive carries an item's GET and PUT on one connection",
+      .default_value = "per-call",
+      .type = CB_PARAM_ENUM,
+      .choices = connection_choices,
   },
   { .name = NULL },
 };
@@ -682,6 +502,10 @@ static const CbWorkloadClass api_class = {
   .run = api_run,
   .run_async = api_run_async,
   .item_wait = api_item_wait,
+  .item_start = api_item_start,
+  .item_resume = api_item_resume,
+  .item_free = api_item_free,
+  .resources = api_resources,
 };
 
 static const CbPluginDesc desc = {

@@ -93,7 +93,8 @@ static gboolean
 runs_blocking_unasked (const CbBenchmark *b)
 {
   const CbStrategyClass *st = b->strategy->desc->strategy;
-  if (b->workload->desc->workload->run_async != NULL)
+  if (b->workload->desc->workload->run_async != NULL
+      || cb_plugin_workload_has_steps (b->workload))
     return FALSE;
   CbParams params = cb_param_set_view (b->strategy_params);
   for (guint i = 0; i < G_N_ELEMENTS (probe_items); i++)

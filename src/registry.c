@@ -298,9 +298,24 @@ check_worker_param (const CbStrategyClass *s, char **why)
 /* The ABI 1.1 declarations.  A 1.0 plugin made none: what lies in its
  * reserved words is never read, so it is not checked either. */
 static gboolean
+check_workload_steps (const CbPluginDesc *desc, char **why)
+{
+  const CbWorkloadClass *w = desc->workload;
+  if (w == NULL || desc->abi_minor < 2 || w->item_start == NULL
+      || (w->item_resume != NULL && w->item_free != NULL))
+    return TRUE;
+  *why = g_strdup_printf ("workload '%s' has item_start but lacks "
+                          "item_resume or item_free",
+                          w->name);
+  return FALSE;
+}
+
+static gboolean
 check_declarations (const CbPluginDesc *desc, char **why)
 {
   const CbStrategyClass *s = desc->strategy;
+  if (!check_workload_steps (desc, why))
+    return FALSE;
   if (s == NULL || desc->abi_minor < 1)
     return TRUE;
   if (s->flags & ~KNOWN_STRATEGY_FLAGS)
@@ -587,6 +602,31 @@ cb_plugin_worker_param (const CbPlugin *plugin)
 {
   return declares_abi_1_1 (plugin) ? plugin->desc->strategy->worker_param
                                    : NULL;
+}
+
+/* ABI 1.2 workload fields: the reserved words of an older plugin are never
+ * read. */
+static gboolean
+declares_abi_1_2 (const CbPlugin *plugin)
+{
+  return plugin->desc->workload != NULL && plugin->desc->abi_minor >= 2;
+}
+
+gboolean
+cb_plugin_workload_has_steps (const CbPlugin *plugin)
+{
+  return declares_abi_1_2 (plugin)
+         && plugin->desc->workload->item_start != NULL;
+}
+
+void
+cb_plugin_workload_resources (const CbPlugin *plugin, gpointer workload,
+                              CbResources *fixed, CbResources *per_item)
+{
+  memset (fixed, 0, sizeof *fixed);
+  memset (per_item, 0, sizeof *per_item);
+  if (declares_abi_1_2 (plugin) && plugin->desc->workload->resources != NULL)
+    plugin->desc->workload->resources (workload, fixed, per_item);
 }
 
 const CbPlugin *

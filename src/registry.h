@@ -50,6 +50,11 @@ const CbPlugin *cb_registry_find_strategy (const CbRegistry *registry,
  * against 1.0 declared nothing: no flags, no worker-count parameter. */
 gsize cb_plugin_strategy_flags (const CbPlugin *plugin);
 const char *cb_plugin_worker_param (const CbPlugin *plugin);
+/* What a workload declared of itself (ABI 1.2 fields); an older plugin has
+ * no state machine and declares no resources (both zeroed). */
+gboolean cb_plugin_workload_has_steps (const CbPlugin *plugin);
+void cb_plugin_workload_resources (const CbPlugin *plugin, gpointer workload,
+                                   CbResources *fixed, CbResources *per_item);
 /* The first strategy flagged CB_STRATEGY_BASELINE, in load order; NULL if
  * none is loaded. */
 const CbPlugin *cb_registry_find_baseline (const CbRegistry *registry);

@@ -19,12 +19,9 @@
 #include "proctree.h"
 #include "runner.h"
 #include "shared-area.h"
+#include "steps.h"
 
-typedef struct {
-  Shared *shared;
-  const CbWorkloadClass *klass;
-  gpointer workload;
-} WorkerState;
+typedef CbWorkerState WorkerState;
 
 static ItemRecord *
 record_of (const CbJob *job, guint item)
@@ -174,19 +171,36 @@ count_open_fds (void)
   return n;
 }
 
+/* A row that needs more descriptors than the soft limit gets what the hard
+ * limit allows, as a server raising its own limit would; lim is updated. */
+static void
+raise_fd_limit (struct rlimit *lim, guint64 want)
+{
+  struct rlimit raised = *lim;
+  raised.rlim_cur = lim->rlim_max == RLIM_INFINITY ? want
+                                                   : MIN (want, lim->rlim_max);
+  if (raised.rlim_cur > lim->rlim_cur && setrlimit (RLIMIT_NOFILE, &raised) == 0)
+    *lim = raised;
+}
+
 /* Refuses a run the resource limits cannot allow, with the limit's name,
  * rather than let it die half-way with whatever the first failing call
  * says. */
 static gboolean
 check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
-              GError **error)
+              const CbResources *workload_need, GError **error)
 {
-  CbResources need = { 0 };
+  CbResources need = *workload_need;
   struct rlimit lim;
 
-  if (st->resources == NULL)
-    return TRUE;
-  st->resources (params, n, &need);
+  if (st->resources != NULL)
+    {
+      CbResources own = { 0 };
+      st->resources (params, n, &own);
+      need.threads += own.threads;
+      need.processes += own.processes;
+      need.fds += own.fds;
+    }
   /* RLIMIT_NPROC does not bind root (CAP_SYS_RESOURCE). */
   if (geteuid () != 0 && getrlimit (RLIMIT_NPROC, &lim) == 0
       && lim.rlim_cur != RLIM_INFINITY
@@ -204,12 +218,15 @@ check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
     {
       guint64 open_now = count_open_fds ();
       if (open_now + need.fds > lim.rlim_cur)
+        raise_fd_limit (&lim, open_now + need.fds);
+      if (open_now + need.fds > lim.rlim_cur)
         {
           g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
                        "needs %" G_GUINT64_FORMAT " more file descriptors "
-                       "but RLIMIT_NOFILE (ulimit -n) is %llu with %"
-                       G_GUINT64_FORMAT " open",
-                       need.fds, (unsigned long long) lim.rlim_cur, open_now);
+                       "but RLIMIT_NOFILE (ulimit -n) is %llu (hard %llu) "
+                       "with %" G_GUINT64_FORMAT " open",
+                       need.fds, (unsigned long long) lim.rlim_cur,
+                       (unsigned long long) lim.rlim_max, open_now);
           return FALSE;
         }
     }
@@ -262,15 +279,21 @@ worker_main (const CbBenchmark *bench, guint64 seed, int fd)
   job.run_item_async = job_run_item_async;
   job.complete = job_complete;
   job.core = &state;
+  if (cb_plugin_workload_has_steps (bench->workload))
+    job.steps = cb_steps_table ();
 
-  state.shared->slots = st->slots (&sparams, n, job.can_run_async);
+  state.shared->slots = st->slots (&sparams, n, job.can_run_async
+                                   || job.steps != NULL);
   state.shared->chunk = st->chunk ? st->chunk (&sparams) : 1;
   state.shared->can_async = job.can_run_async;
   state.shared->latency_bound = wk->item_wait != NULL;
   for (guint i = 0; i < n && wk->item_wait; i++)
     state.shared->items[i].wait = wk->item_wait (state.workload, i);
 
-  gboolean ok = check_limits (st, &sparams, n, &error);
+  CbResources wk_need;
+  cb_steps_workload_needs (bench->workload, state.workload,
+                           state.shared->slots, &wk_need);
+  gboolean ok = check_limits (st, &sparams, n, &wk_need, &error);
   double user0, sys0, user1, sys1;
   cpu_now (&user0, &sys0);
   state.shared->t_start = shared_now_ns ();

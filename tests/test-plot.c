@@ -154,9 +154,9 @@ ref_named (const CbPlotBlock *block, const char *label)
 }
 
 /* loops declares worker_param "loops": a family on a worker axis titled
- * after it.  abi10-threads (ABI 1.0) has a "threads" parameter but declared
- * nothing: a reference line, like gmainloop.  sequential is flagged
- * baseline: the black one. */
+ * after it, and so does gmainloop (its loops=N).  abi10-threads (ABI 1.0)
+ * has a "threads" parameter but declared nothing: a reference line.
+ * sequential is flagged baseline: the black one. */
 static void
 test_declared_worker_axis (void)
 {
@@ -181,7 +181,7 @@ test_declared_worker_axis (void)
   g_autoptr (GPtrArray) blocks = cb_plot_collect_blocks (&report);
   g_assert_cmpuint (blocks->len, ==, 1);
   const CbPlotBlock *block = blocks->pdata[0];
-  g_assert_cmpuint (block->families->len, ==, 2);
+  g_assert_cmpuint (block->families->len, ==, 3);
   const CbPlotFamily *family = family_named (block, "loops");
   g_assert_nonnull (family);
   g_assert_cmpstr (family->worker_param, ==, "loops");
@@ -190,15 +190,17 @@ test_declared_worker_axis (void)
     g_assert_cmpfloat (g_array_index (family->points, CbPlotPoint, i).workers,
                        ==, 1 << i);
   g_assert_nonnull (family_named (block, "gthreadpool"));
+  g_assert_cmpstr (family_named (block, "gmainloop mode=async "
+                                 "timers=per-item")->worker_param, ==,
+                   "loops");
   g_assert_cmpstr (block->workers_title, ==, "loops, threads");
   double lo, hi;
   cb_plot_x_range (block, &lo, &hi);
   g_assert_cmpfloat (lo, <, 1);
   g_assert_cmpfloat (hi, >, 4);
 
-  g_assert_cmpuint (block->refs->len, ==, 3);
+  g_assert_cmpuint (block->refs->len, ==, 2);
   g_assert_false (ref_named (block, "abi10-threads threads=2")->baseline);
-  g_assert_false (ref_named (block, "gmainloop mode=async")->baseline);
   const CbPlotRef *seq = ref_named (block, "sequential");
   g_assert_true (seq->baseline);
   g_assert_cmpuint (seq->color, ==, G_MAXUINT);
@@ -222,6 +224,7 @@ test_baseline_from_flag (void)
   CbPluginDesc seq_desc = *seq.strategy->desc, loop_desc = *loop.strategy->desc;
   seq_class.flags = 0;
   loop_class.flags = CB_STRATEGY_BASELINE;
+  loop_class.worker_param = NULL; /* a baseline runs on no worker axis */
   seq_desc.strategy = &seq_class;
   loop_desc.strategy = &loop_class;
   CbPlugin seq_plugin = { &seq_desc, NULL, NULL };
@@ -239,9 +242,9 @@ test_baseline_from_flag (void)
   const CbPlotBlock *block = blocks->pdata[0];
   g_assert_cmpuint (block->families->len, ==, 0);
   g_assert_false (ref_named (block, "sequential")->baseline);
-  g_assert_true (ref_named (block, "gmainloop mode=async")->baseline);
-  g_assert_cmpuint (ref_named (block, "gmainloop mode=async")->color, ==,
-                    G_MAXUINT);
+  const char *loop_label = "gmainloop mode=async loops=1 timers=per-item";
+  g_assert_true (ref_named (block, loop_label)->baseline);
+  g_assert_cmpuint (ref_named (block, loop_label)->color, ==, G_MAXUINT);
 }
 
 int

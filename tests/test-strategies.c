@@ -53,12 +53,13 @@ test_matrix (gconstpointer data)
 {
   const char *workload = data;
   const char *api[] = { "items=12", "max-latency=0.01",
-                        "transport=timer,tcp", NULL };
+                        "transport=timer,tcp",
+                        "connection=per-call,keep-alive", NULL };
   const char *sieve[] = { "items=6", "complexity=3000", NULL };
   const char *const *wparams = strcmp (workload, "api") == 0 ? api : sieve;
-  static const char *strategies[][3] = {
+  static const char *strategies[][4] = {
     { "sequential", NULL },
-    { "gmainloop", "mode=async,blocking" },
+    { "gmainloop", "mode=async,blocking", "loops=1,2", "timers=per-item,heap" },
     { "gthreadpool", "threads=1,3,64" },
     { "procpool", "processes=1,3,8", "chunk=1,5" },
   };
@@ -72,7 +73,7 @@ test_matrix (gconstpointer data)
       g_autoptr (GPtrArray) params = g_ptr_array_new ();
       for (guint i = 0; wparams[i] != NULL; i++)
         g_ptr_array_add (params, (gpointer) wparams[i]);
-      for (guint i = 1; i < 3 && strategies[s][i] != NULL; i++)
+      for (guint i = 1; i < 4 && strategies[s][i] != NULL; i++)
         g_ptr_array_add (params, (gpointer) strategies[s][i]);
       g_ptr_array_add (params, NULL);
       g_autoptr (CbSuite) suite = test_make_suite (registry, 
