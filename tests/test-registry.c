@@ -41,7 +41,7 @@ assert_problem (const CbRegistry *registry, const char *file_part,
 /* The event-loop strategies configure found a library for are bundled
  * too. */
 static const char *const loop_plugins[] = { CB_LOOP_PLUGINS NULL };
-#define N_BUNDLED (6 + G_N_ELEMENTS (loop_plugins) - 1)
+#define N_BUNDLED (7 + G_N_ELEMENTS (loop_plugins) - 1)
 
 static void
 test_bundled (void)
@@ -49,7 +49,7 @@ test_bundled (void)
   g_autoptr (CbRegistry) registry = test_registry (NULL);
   const char *workloads[] = { "api", "sieve" };
   const char *strategies[] = { "sequential", "gmainloop", "gthreadpool",
-                               "procpool" };
+                               "procpool", "epoll" };
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     g_assert_nonnull (cb_registry_find_workload (registry, workloads[i]));
   for (guint i = 0; i < G_N_ELEMENTS (strategies); i++)
@@ -91,7 +91,9 @@ test_bad_plugins (void)
                   "worker_param 'threads' is not one of its parameters");
   assert_problem (registry, "workertype",
                   "worker_param 'ranks' is a double parameter");
-  g_assert_cmpuint (registry->problems->len, ==, 8);
+  assert_problem (registry, "stepsnoresume",
+                  "has item_start but lacks item_resume or item_free");
+  g_assert_cmpuint (registry->problems->len, ==, 9);
   /* Everything else still loaded. */
   g_assert_nonnull (cb_registry_find_workload (registry, "api"));
   g_assert_nonnull (cb_registry_find_strategy (registry, "procpool"));

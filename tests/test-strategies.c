@@ -62,6 +62,7 @@ test_matrix (gconstpointer data)
     { "gmainloop", "mode=async,blocking", "loops=1,2", "timers=per-item,heap" },
     { "gthreadpool", "threads=1,3,64" },
     { "procpool", "processes=1,3,8", "chunk=1,5" },
+    { "epoll", "loops=1,2" },
   };
   CbRunOptions options = { .seed = 7, .timeout = 120, .memory_interval = 0.01 };
   /* One runner for the whole matrix: it fails any run whose digests differ
