@@ -255,9 +255,12 @@ on_timer (uv_timer_t *timer)
   GError *error = NULL;
   gint64 result = 0;
 
+  Perform how;
+
   if (it->loop->abandoning)
     return;
-  item_go_on (it, arm_timer (it, &result, &error), result, error);
+  how = arm_timer (it, &result, &error);
+  item_go_on (it, how, result, error);
 }
 
 static void
@@ -266,14 +269,15 @@ on_poll (uv_poll_t *poll, int status, int events G_GNUC_UNUSED)
   UvItem *it = poll->data;
   GError *error = NULL;
   gint64 result = status;
+  Perform how = PERFORM_DONE;
 
   release_poll (it);
   if (it->loop->abandoning)
     return;
   /* status: 0, or a libuv error, which is -errno on Unix. */
-  item_go_on (it, status < 0 ? PERFORM_DONE
-                             : perform (it, TRUE, &result, &error),
-              result, error);
+  if (status == 0)
+    how = perform (it, TRUE, &result, &error);
+  item_go_on (it, how, result, error);
 }
 
 static void
