@@ -286,6 +286,64 @@ test_direct_failure (gconstpointer data)
     }
 }
 
+/* ---- the loops preset, and optional suite groups ---- */
+
+/* Its rows: 8 for each loop strategy (two transports, two sizes, two loop
+ * counts), 4 of 1024 threads, 2 sequential; each loop strategy that was
+ * not built is left out with a note. */
+static void
+test_preset (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite
+      = cb_suite_load_preset (registry, "loops", FALSE, &error);
+  guint n_built = G_N_ELEMENTS (built) - 1;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (suite->benchmarks->len, ==, 8 * (2 + n_built) + 4 + 2);
+  g_assert_cmpuint (suite->left_out->len, ==, 3 - n_built);
+}
+
+static const char optional_suite[]
+    = "[suite]\nname=t\n\n"
+      "[ok]\nworkload=api\nstrategy=sequential\n\n"
+      "[gone]\nworkload=api\nstrategy=nosuchloop\noptional=%s\n";
+
+static CbSuite *
+load_optional (const char *value, GError **error)
+{
+  g_autofree char *text = g_strdup_printf (optional_suite, value);
+
+  return cb_suite_load_data (registry, text, strlen (text), "t.suite", FALSE,
+                             error);
+}
+
+static void
+test_optional_group (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) kept = load_optional ("true", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->benchmarks->len, ==, 1);
+  g_assert_cmpuint (kept->left_out->len, ==, 1);
+  g_assert_nonnull (strstr (kept->left_out->pdata[0],
+                            "t.suite:8: [gone] left out: strategy "
+                            "'nosuchloop' is not loaded"));
+  /* Not optional, or not said: refused as before. */
+  const char *refused[] = { "false", "maybe" };
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr (GError) local = NULL;
+      g_autoptr (CbSuite) none = load_optional (refused[i], &local);
+      g_assert_null (none);
+      g_assert_nonnull (local);
+      g_assert_nonnull (strstr (local->message,
+                                i == 0 ? "unknown strategy 'nosuchloop'"
+                                       : "'true' or 'false' expected"));
+    }
+}
+
 /* io_uring is tried once: where the kernel or a sandbox refuses it, the
  * iouring checks are skipped with the reason and nothing else. */
 static void
@@ -309,6 +367,8 @@ main (int argc, char **argv)
       probe_iouring ();
   g_test_add_data_func ("/loops/api", "api", test_same_work);
   g_test_add_data_func ("/loops/sieve", "sieve", test_same_work);
+  g_test_add_func ("/loops/preset", test_preset);
+  g_test_add_func ("/loops/optional-group", test_optional_group);
   for (guint s = 0; built[s] != NULL; s++)
     {
       g_autofree char *direct = g_strdup_printf ("/loops/%s/steps", built[s]);
