@@ -2,10 +2,10 @@
 /* The "tcp" transport of the api workload: a latency server on 127.0.0.1
  * and its clients, one connection per call like an HTTP/1.0 client.
  *
- * The server runs on its own thread and GMainContext in the process that
- * created it.  The clients need nothing of the server but its port, so they
- * work from any thread and from forked children, whose connections reach the
- * parent's server over loopback. */
+ * The server runs in a process of its own or on a thread of the process
+ * that created it.  The clients need nothing of the server but its port, so
+ * they work from any thread and from forked children, whose connections
+ * reach the server over loopback. */
 #pragma once
 
 #include <concbench/plugin.h>
@@ -38,14 +38,18 @@ typedef struct {
 
 typedef struct ApiTcpServer ApiTcpServer;
 
-/* Descriptors the server holds whatever it serves: its listener, its spare
- * and its loop's own. */
-#define API_TCP_SERVER_FDS 4
+/* Descriptors the server holds whatever it serves: its listener, its spare,
+ * its epoll, timerfd and stop eventfd. */
+#define API_TCP_SERVER_FDS 5
 
-/* Listens on 127.0.0.1, port chosen by the kernel, and starts serving. */
-ApiTcpServer *api_tcp_server_new (guint64 record_key, GError **error);
+/* Listens on 127.0.0.1, port chosen by the kernel, and starts serving in
+ * a process of its own (own_process) or on a thread of this one
+ * (api-server.c). */
+ApiTcpServer *api_tcp_server_new (guint64 record_key, gboolean own_process,
+                                  GError **error);
 guint16 api_tcp_server_port (const ApiTcpServer *server);
-/* Stops the server thread and joins it; closes every descriptor. */
+/* Stops the server (joins its thread, or kills and reaps its process when
+ * called in the process that created it); closes every descriptor. */
 void api_tcp_server_free (ApiTcpServer *server);
 
 const char *api_tcp_method_name (ApiTcpMethod method);
@@ -71,13 +75,3 @@ gboolean api_tcp_decode_reply (const guint8 *msg,
                                ApiTcpReply *reply, GError **error);
 void api_tcp_set_error (GError **error, int code, const char *what, int err);
 void api_tcp_set_short_response (GError **error, gsize got);
-
-/* reply is NULL exactly when error is set. */
-typedef void (*ApiTcpReplyFunc) (const ApiTcpReply *reply,
-                                 const GError *error, gpointer user_data);
-
-/* One call as sources on ctx; func is called from ctx exactly once, never
- * from here. */
-void api_tcp_call_async (guint16 port, const ApiTcpRequest *request,
-                         GMainContext *ctx, ApiTcpReplyFunc func,
-                         gpointer user_data);

@@ -78,6 +78,8 @@ api_create (const CbParams *params, guint64 seed, GError **error)
   guint64 items = cb_params_get_uint (params, "items");
   double max_latency = cb_params_get_double (params, "max-latency");
   Transport transport = cb_params_get_enum (params, "transport");
+  gboolean server_process = cb_params_get_enum (params, "server")
+                            == SERVER_PROCESS;
   g_autofree double *latency = NULL;
   ApiTcpServer *server = NULL;
 
@@ -117,7 +119,7 @@ api_create (const CbParams *params, guint64 seed, GError **error)
 
   if (transport == TRANSPORT_TCP)
     {
-      server = api_tcp_server_new (seed, error);
+      server = api_tcp_server_new (seed, server_process, error);
       if (server == NULL)
         {
           g_prefix_error (error, "api: ");
@@ -131,6 +133,7 @@ api_create (const CbParams *params, guint64 seed, GError **error)
   api->latency = g_steal_pointer (&latency);
   api->transport = transport;
   api->connection = cb_params_get_enum (params, "connection");
+  api->server_process = server_process;
   api->server = server;
   api->port = server ? api_tcp_server_port (server) : 0;
   return api;
@@ -252,192 +255,9 @@ api_run (gpointer workload, guint item, guint64 *digest, GError **error)
   return TRUE;
 }
 
-/* One asynchronous item: a GSource whose ready time is the end of the
- * current network wait, so it costs nothing while waiting and wakes with
- * microsecond rather than g_timeout_add's millisecond deadlines. */
-typedef enum {
-  CALL_GET,
-  CALL_PUT,
-  CALL_FAILED,
-} CallStage;
-
-typedef struct {
-  GSource source;
-  const Api *api;
-  guint item;
-  CallStage stage;
-  Person *person;
-  GError *error;
-  CbItemDone done;
-  gpointer user_data;
-} ApiCall;
-
-static void
-api_call_wait (ApiCall *call, double seconds)
-{
-  gint64 us = seconds_to_units (seconds, 1e6);
-
-  g_source_set_ready_time (&call->source, g_get_monotonic_time () + us);
-}
-
-static gboolean
-api_call_dispatch (GSource *source, GSourceFunc callback G_GNUC_UNUSED,
-                   gpointer user_data G_GNUC_UNUSED)
-{
-  ApiCall *call = (ApiCall *) source;
-  guint id = record_id (call->item);
-
-  switch (call->stage)
-    {
-    case CALL_FAILED:
-      call->done (call->item, 0, call->error, call->user_data);
-      return G_SOURCE_REMOVE;
-    case CALL_GET:
-      call->person = person_fetched (call->api, id);
-      if (record_needs_put (id))
-        {
-          call->stage = CALL_PUT;
-          api_call_wait (call, put_latency (call->api, call->item));
-          return G_SOURCE_CONTINUE;
-        }
-      break;
-    case CALL_PUT:
-      break;
-    }
-  call->done (call->item, person_digest (call->person), NULL, call->user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-api_call_finalize (GSource *source)
-{
-  ApiCall *call = (ApiCall *) source;
-
-  g_clear_pointer (&call->person, person_free);
-  g_clear_error (&call->error);
-}
-
-static const GSourceFuncs api_call_funcs = {
-  .dispatch = api_call_dispatch,
-  .finalize = api_call_finalize,
-};
-
-/* One asynchronous item over tcp: a call, then maybe another, each its own
- * connection on ctx. */
-typedef struct {
-  const Api *api;
-  guint item;
-  ApiTcpMethod method;
-  GMainContext *ctx;
-  Person *person;
-  CbItemDone done;
-  gpointer user_data;
-} TcpItem;
-
-static void
-tcp_item_free (TcpItem *self)
-{
-  g_clear_pointer (&self->person, person_free);
-  g_main_context_unref (self->ctx);
-  g_free (self);
-}
-
-static void
-tcp_item_start_call (TcpItem *self);
-
-static void
-tcp_item_replied (const ApiTcpReply *reply, const GError *error,
-                  gpointer user_data)
-{
-  TcpItem *self = user_data;
-
-  if (error != NULL)
-    {
-      g_autoptr (GError) named = g_error_copy (error);
-
-      prefix_call_error (&named, self->item, self->method);
-      self->done (self->item, 0, named, self->user_data);
-      tcp_item_free (self);
-      return;
-    }
-  if (self->method == API_TCP_GET)
-    {
-      self->person = person_built (reply->record_key, reply->id);
-      if (record_needs_put (reply->id))
-        {
-          self->method = API_TCP_PUT;
-          tcp_item_start_call (self);
-          return;
-        }
-    }
-  self->done (self->item, person_digest (self->person), NULL,
-              self->user_data);
-  tcp_item_free (self);
-}
-
-static void
-tcp_item_start_call (TcpItem *self)
-{
-  ApiTcpRequest request = tcp_request (self->api, self->item, self->method);
-
-  api_tcp_call_async (self->api->port, &request, self->ctx, tcp_item_replied,
-                      self);
-}
-
-static void
-tcp_run_async (const Api *api, guint item, GMainContext *ctx,
-               CbItemDone done, gpointer user_data)
-{
-  TcpItem *self = g_new0 (TcpItem, 1);
-
-  self->api = api;
-  self->item = item;
-  self->method = API_TCP_GET;
-  self->ctx = g_main_context_ref (ctx);
-  self->done = done;
-  self->user_data = user_data;
-  tcp_item_start_call (self);
-}
-
-static void
-api_run_async (gpointer workload, guint item, GMainContext *ctx,
-               CbItemDone done, gpointer user_data)
-{
-  const Api *api = workload;
-
-  if (api->transport == TRANSPORT_TCP && item < api->n_items)
-    {
-      tcp_run_async (api, item, ctx, done, user_data);
-      return;
-    }
-  /* GLib never writes through the funcs pointer; it is only non-const for
-   * historical reasons. */
-  GSource *source = g_source_new ((GSourceFuncs *) &api_call_funcs,
-                                  sizeof (ApiCall));
-  ApiCall *call = (ApiCall *) source;
-
-  call->api = api;
-  call->item = item;
-  call->done = done;
-  call->user_data = user_data;
-  g_source_set_name (source, "concbench api item");
-  /* done must come from ctx, never from here, even for a bad item. */
-  if (!check_item (api, item, &call->error))
-    {
-      call->stage = CALL_FAILED;
-      g_source_set_ready_time (source, 0);
-    }
-  else
-    {
-      call->stage = CALL_GET;
-      api_call_wait (call, get_latency (api, item));
-    }
-  g_source_attach (source, ctx);
-  g_source_unref (source);
-}
-
-/* tcp: an item in flight holds one socket; the server holds one per
- * connection it serves, plus its listener, its spare and its loop. */
+/* tcp: an item in flight holds one socket.  A server on a thread holds,
+ * in the same process, one per connection it serves and its own; a server
+ * process holds them in its own descriptor table. */
 static void
 api_resources (gpointer workload, CbResources *fixed, CbResources *per_item)
 {
@@ -445,12 +265,19 @@ api_resources (gpointer workload, CbResources *fixed, CbResources *per_item)
 
   if (api->transport != TRANSPORT_TCP)
     return;
+  per_item->fds = 1;
+  if (api->server_process)
+    {
+      fixed->processes = 1;
+      return;
+    }
   fixed->threads = 1;
   fixed->fds = API_TCP_SERVER_FDS;
   per_item->fds = 2;
 }
 
 static const char *const transport_choices[] = { "timer", "tcp", NULL };
+static const char *const server_choices[] = { "process", "thread", NULL };
 static const char *const connection_choices[] = { "per-call", "keep-alive",
                                                   NULL };
 
@@ -487,6 +314,15 @@ static const CbParamSpec api_params[] = {
       .default_value = "per-call",
       .type = CB_PARAM_ENUM,
       .choices = connection_choices,
+  },
+  {
+      .name = "server",
+      .help = "tcp: where the latency server runs: a process of its own "
+              "(its descriptors and CPU are not the client's) or a thread "
+              "of the worker",
+      .default_value = "process",
+      .type = CB_PARAM_ENUM,
+      .choices = server_choices,
   },
   { .name = NULL },
 };

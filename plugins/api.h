@@ -27,12 +27,18 @@ typedef enum {
   CONNECTION_KEEP_ALIVE, /* one connection for an item's GET and PUT */
 } Connection;
 
+typedef enum {
+  SERVER_PROCESS,
+  SERVER_THREAD,
+} ServerPlace;
+
 typedef struct {
   guint64 seed;
   guint n_items;
   double *latency; /* seconds; [2 * item] GET, [2 * item + 1] PUT or 0 */
   Transport transport;
   Connection connection;
+  gboolean server_process; /* else a thread of the creating process */
   /* tcp: the latency server, in the process that called create only; the
    * port is all a client needs, in any thread or forked child. */
   ApiTcpServer *server;
@@ -74,3 +80,7 @@ CbStep api_item_start (gpointer workload, guint item, gpointer *state,
 CbStep api_item_resume (gpointer workload, gpointer state, gint64 result,
                         CbOp *op, guint64 *digest, GError **error);
 void api_item_free (gpointer workload, gpointer state);
+
+/* api-async.c: the state machine on a GMainContext, as run_async */
+void api_run_async (gpointer workload, guint item, GMainContext *ctx,
+                    CbItemDone done, gpointer user_data);

@@ -352,7 +352,10 @@ loop_init (EpollSet *set, guint index, GError **error)
       return FALSE;
     }
   if (job->steps != NULL)
-    loop->items = g_new0 (EpollItem, loop->n_items);
+    {
+      loop->items = g_new0 (EpollItem, loop->n_items);
+      timer_heap_reserve (&loop->heap, loop->n_items);
+    }
   return add_own_fd (loop, loop->tfd, &timer_tag, error)
          && add_own_fd (loop, set->stop_fd, &stop_tag, error);
 }

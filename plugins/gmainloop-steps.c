@@ -14,7 +14,8 @@
  * timers=heap: the sleeping items wait in a binary heap under one timerfd
  * source per loop, armed with the earliest deadline to the nanosecond, the
  * way an expert GLib program holds many timers; an item is a 32-byte
- * record, and gets a GSource only while it waits for a socket. */
+ * record and a 16-byte heap entry, and gets a GSource only once it waits
+ * for a socket. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -370,6 +371,7 @@ heap_driver_new (Loop *loop)
   timer_heap_init (&driver->heap);
   driver->n_items = loop_n_items (loop);
   driver->items = g_new0 (HeapItem, driver->n_items);
+  timer_heap_reserve (&driver->heap, driver->n_items);
   timers = (TimerSource *) g_source_new ((GSourceFuncs *) &timers_funcs,
                                          sizeof (TimerSource));
   timers->driver = driver;

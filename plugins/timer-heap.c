@@ -23,6 +23,15 @@ timer_heap_clear (TimerHeap *heap)
 }
 
 void
+timer_heap_reserve (TimerHeap *heap, gsize n)
+{
+  if (n <= heap->size)
+    return;
+  heap->size = n;
+  heap->entries = g_renew (TimerEntry, heap->entries, heap->size);
+}
+
+void
 timer_heap_push (TimerHeap *heap, gint64 deadline, gpointer data)
 {
   gsize i;

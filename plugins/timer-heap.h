@@ -18,6 +18,9 @@ typedef struct {
 
 void timer_heap_init (TimerHeap *heap);
 void timer_heap_clear (TimerHeap *heap);
+/* Makes room for n entries at once, so a loop that knows its items holds
+ * exactly 16 bytes per timer. */
+void timer_heap_reserve (TimerHeap *heap, gsize n);
 void timer_heap_push (TimerHeap *heap, gint64 deadline, gpointer data);
 /* The earliest entry, or NULL when the heap is empty. */
 const TimerEntry *timer_heap_peek (const TimerHeap *heap);

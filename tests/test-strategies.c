@@ -219,7 +219,7 @@ test_api_tcp_digests (void)
 {
   const char *timer[] = { "items=12", "max-latency=0.01", NULL };
   const char *tcp[] = { "items=12", "max-latency=0.01", "transport=tcp",
-                        NULL };
+                        "server=thread", NULL };
   guint fds = test_count_fds (), threads = test_count_threads ();
   Direct dt = { 0 }, dc = { 0 };
   g_autoptr (GError) error = NULL;
@@ -285,6 +285,38 @@ test_api_tcp_digests (void)
   g_assert_cmpuint (test_count_threads (), ==, threads);
 }
 
+/* keep-alive carries both calls of an item on one connection, to a server
+ * in a process of its own: the digests are the blocking timer path's, run
+ * blocking and through run_async, and destroy reaps the server. */
+static void
+test_api_tcp_keep_alive (void)
+{
+  const char *timer[] = { "items=12", "max-latency=0.01", NULL };
+  const char *tcp[] = { "items=12", "max-latency=0.01", "transport=tcp",
+                        "connection=keep-alive", "server=process", NULL };
+  guint fds = test_count_fds (), threads = test_count_threads ();
+  Direct dt = { 0 }, dk = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (direct_create (&dt, timer, &error));
+  g_assert_true (direct_create (&dk, tcp, &error));
+  g_assert_cmpuint (test_count_threads (), ==, threads); /* no server here */
+  g_assert_false (test_no_children ());
+  g_autofree guint64 *want = direct_run_all (&dt);
+  g_autofree guint64 *got = direct_run_all (&dk);
+  g_autofree guint64 *got_async = direct_run_async (&dk, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_assert_cmpuint (got[i], ==, want[i]);
+      g_assert_cmpuint (got_async[i], ==, want[i]);
+    }
+  direct_destroy (&dt);
+  direct_destroy (&dk);
+  g_assert_true (test_no_children ());
+  g_assert_cmpuint (test_count_fds (), ==, fds);
+}
+
 /* More than 1024 connections in flight at once on one server.  Latencies
  * are triangular on [0, 4 s], so about 1050 of the 1200 calls are still
  * waiting after a whole second: the server must hold them all at once. */
@@ -292,7 +324,7 @@ static void
 test_api_tcp_many_connections (void)
 {
   const char *tcp[] = { "items=1200", "max-latency=4", "transport=tcp",
-                        NULL };
+                        "server=thread", NULL };
   guint fds = test_count_fds ();
   struct rlimit saved, lim;
   Direct d = { 0 };
@@ -330,7 +362,8 @@ test_api_tcp_many_connections (void)
 static void
 test_api_tcp_out_of_fds (void)
 {
-  const char *tcp[] = { "items=3", "max-latency=0", "transport=tcp", NULL };
+  const char *tcp[] = { "items=3", "max-latency=0", "transport=tcp",
+                        "server=thread", NULL };
   struct rlimit saved, lim;
   Direct d = { 0 };
   g_autoptr (GError) error = NULL;
@@ -443,6 +476,46 @@ test_contract_violations (void)
                     "completed out of range (5 items): items 5");
 }
 
+/* A workload that is only a state machine, with operations api does not
+ * use: every loop strategy runs it with sequential's digests; a failure
+ * half-way names the item; an unknown operation is refused by the core;
+ * and (stepper aborts otherwise) every state is freed exactly once. */
+static void
+test_steps_contract (void)
+{
+  if (test_skip_if_static ())
+    return;
+  static const char *strategies[][3] = {
+    { "sequential", NULL },
+    { "epoll", "loops=1,2" },
+    { "gmainloop", "loops=1,2", "timers=per-item,heap" },
+  };
+  CbRunOptions options = { .seed = 3, .timeout = 60 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+
+  for (guint s = 0; s < G_N_ELEMENTS (strategies); s++)
+    {
+      const char *params[] = { "items=9", strategies[s][1], strategies[s][2],
+                               NULL };
+      g_autoptr (CbSuite) suite
+          = test_make_suite (registry, "stepper", strategies[s][0], params);
+      run_all_ok (runner, suite);
+    }
+  const char *fail[] = { "how=fail", NULL };
+  const char *bad_op[] = { "how=bad-op", NULL };
+  const char *fail_heap[] = { "how=fail", "timers=heap", "loops=2", NULL };
+  assert_run_fails ("stepper", "epoll", fail,
+                    "item 3: stepper: item 3 fails as asked");
+  assert_run_fails ("stepper", "gmainloop", fail,
+                    "item 3: stepper: item 3 fails as asked");
+  assert_run_fails ("stepper", "gmainloop", fail_heap,
+                    "item 3: stepper: item 3 fails as asked");
+  assert_run_fails ("stepper", "epoll", bad_op,
+                    "item 2: workload asked for unknown operation 99");
+  assert_run_fails ("stepper", "gmainloop", bad_op,
+                    "item 2: workload asked for unknown operation 99");
+}
+
 static void
 test_crashes_are_contained (void)
 {
@@ -525,6 +598,33 @@ test_worker_closes_inherited_fds (void)
              exec->err);
 }
 
+/* The workload's declared descriptors count (api tcp on a server thread:
+ * two per item in flight): a soft limit below them is raised to the hard
+ * one and the row runs; a hard limit below them fails the row before it
+ * starts, with the numbers. */
+static void
+test_workload_fd_needs (void)
+{
+  const char *row = "exec \"$CONCBENCH\" -w api -s epoll -p items=100 "
+                    "-p transport=tcp -p server=thread -p max-latency=0.01 "
+                    "--warmups 0 --runs 1";
+  g_autofree char *soft = g_strdup_printf ("ulimit -S -n 64 && %s", row);
+  g_autofree char *hard = g_strdup_printf ("ulimit -n 64 && %s", row);
+  g_autoptr (TestExec) raised = test_exec_shell (soft);
+  g_autoptr (TestExec) short_ = test_exec_shell (hard);
+
+  if (raised->status != 0)
+    g_error ("soft limit not raised; exit %d\n%s\n%s", raised->status,
+             raised->out, raised->err);
+  if (short_->status != 1
+      || strstr (short_->out, "RLIMIT_NOFILE (ulimit -n) is 64 (hard 64)")
+             == NULL)
+    g_error ("expected the row to fail naming the limits; exit %d\n%s\n%s",
+             short_->status, short_->out, short_->err);
+  /* 2 x 100 items, the server's 5, epoll's 3 (its epoll, timerfd, stop). */
+  g_assert_nonnull (strstr (short_->out, "needs 208 more file descriptors"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +633,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/strategies/api", "api", test_matrix);
   g_test_add_data_func ("/strategies/sieve", "sieve", test_matrix);
   g_test_add_func ("/strategies/api-tcp-digests", test_api_tcp_digests);
+  g_test_add_func ("/strategies/api-tcp-keep-alive", test_api_tcp_keep_alive);
   g_test_add_func ("/strategies/api-tcp-many-connections",
                    test_api_tcp_many_connections);
   g_test_add_func ("/strategies/api-tcp-out-of-fds", test_api_tcp_out_of_fds);
@@ -540,6 +641,8 @@ main (int argc, char **argv)
                    test_sieve_methods_agree);
   g_test_add_func ("/strategies/contract-violations",
                    test_contract_violations);
+  g_test_add_func ("/strategies/steps-contract", test_steps_contract);
+  g_test_add_func ("/strategies/workload-fd-needs", test_workload_fd_needs);
   g_test_add_func ("/strategies/crashes-are-contained",
                    test_crashes_are_contained);
   g_test_add_func ("/strategies/timeout-kills-tree", test_timeout_kills_tree);

@@ -201,8 +201,10 @@ typedef struct CbJob CbJob;
 
 /* The core's side of the loop-neutral item (ABI 1.2): the workload's
  * item_start/item_resume/item_free, with the core's timing around them.
- * On CB_STEP_DONE the strategy calls complete() with *digest, as for
- * run_item; state is freed with free() in every case. */
+ * start sets *state whatever it returns, and the strategy hands that state
+ * to free() exactly once, whether the item finished or is abandoned.  On
+ * CB_STEP_DONE the strategy calls complete() with *digest, as for
+ * run_item. */
 typedef struct CbJobSteps {
   CbStep (*start) (const CbJob *job, guint item, gpointer *state, CbOp *op,
                    guint64 *digest, GError **error);
