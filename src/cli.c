@@ -195,8 +195,8 @@ option_entries (CbOptions *o)
       "DIR" },
     SINGLE ("preset", 0,
             "Suite to run when no -w/-s/--suite is given, and the scale of "
-            "-w/-s benchmarks: default (quick) or seed (the Python suite's "
-            "parameters) [default: default]",
+            "-w/-s benchmarks: default (quick), seed (the Python suite's "
+            "parameters) or loops (the event loops) [default: default]",
             "NAME"),
     SINGLE ("suite", 0, "Run the benchmarks of suite FILE (GLib key-file)",
             "FILE"),
