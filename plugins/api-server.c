@@ -121,9 +121,15 @@ rearm (ApiTcpServer *server)
     arm_timer (server, next);
 }
 
+/* On a thread, taken out of the epoll set first: a forked child of the
+ * process (a client) may hold a copy of the socket, and then close() alone
+ * would leave it registered, its events naming a freed connection.  A
+ * server process forks nothing, and saves the call. */
 static void
 conn_close (ApiTcpServer *server, Conn *conn)
 {
+  if (server->thread != NULL)
+    epoll_ctl (server->epfd, EPOLL_CTL_DEL, conn->fd, NULL);
   close_fd (&conn->fd);
   if (conn->stage == CONN_WAITING)
     {
@@ -278,9 +284,7 @@ static void
 serve (ApiTcpServer *server, int fd)
 {
   Conn *conn = g_new0 (Conn, 1);
-  int one = 1;
 
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   conn->fd = fd;
   conn->stage = CONN_READING;
   g_hash_table_add (server->conns, conn);
@@ -375,6 +379,7 @@ listen_loopback (ApiTcpServer *server, GError **error)
 {
   struct sockaddr_in addr = { 0 };
   socklen_t len = sizeof addr;
+  int one = 1;
 
   server->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK
                               | SOCK_CLOEXEC, 0);
@@ -383,7 +388,9 @@ listen_loopback (ApiTcpServer *server, GError **error)
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
   addr.sin_port = 0;
-  /* The kernel caps the backlog at net.core.somaxconn. */
+  /* Accepted sockets inherit TCP_NODELAY: one call, not one each.  The
+   * kernel caps the backlog at net.core.somaxconn. */
+  setsockopt (server->listen_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (bind (server->listen_fd, (struct sockaddr *) &addr, sizeof addr) < 0
       || listen (server->listen_fd, G_MAXINT) < 0
       || getsockname (server->listen_fd, (struct sockaddr *) &addr, &len) < 0)

@@ -7,9 +7,10 @@
  * On a workload with a state machine (ABI 1.2) every item is in flight at
  * once: socket operations are made at once and waited for with epoll only
  * when they would block (readiness.c), sleeps wait in the heap under a
- * timerfd armed to the nanosecond.  A workload without one has its items
- * run blocking, one after another, in each loop thread; the row is then
- * labelled as running blocking. */
+ * timerfd armed to the nanosecond.  A workload without any asynchronous
+ * form has its items run blocking, one after another, in each loop thread;
+ * the row is then labelled as running blocking.  One whose only
+ * asynchronous form is run_async (a GMainContext) is refused. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -36,13 +37,19 @@
 typedef struct EpollSet EpollSet;
 typedef struct EpollLoop EpollLoop;
 
+/* What an item needs once it waits for a socket: the operation to retry. */
+typedef struct {
+  CbOp op;
+  int watched_fd; /* registered with the loop's epoll, or -1 */
+} FdWait;
+
+/* 32 bytes an item; a sleep's deadline is in the heap. */
 typedef struct {
   gpointer state;
   EpollLoop *loop;
-  int watched_fd; /* registered with the loop's epoll, or -1 */
+  FdWait *wait; /* from its first socket wait on */
   guint item;
   guint32 events; /* what it waits for, 0 for a sleep */
-  CbOp op;
 } EpollItem;
 
 struct EpollLoop {
@@ -110,6 +117,7 @@ item_over (EpollItem *self, CbStep step, guint64 digest, GError *error)
 
   job->steps->free (job, self->state);
   self->state = NULL;
+  g_clear_pointer (&self->wait, g_free);
   self->loop->pending--;
   if (step == CB_STEP_DONE)
     {
@@ -137,24 +145,51 @@ timers_arm (EpollLoop *loop)
 /* One shot: a ready descriptor is reported once, then waits for the item to
  * ask again, so nothing fires for an item busy elsewhere. */
 static gboolean
-watch_fd (EpollItem *self, GError **error)
+watch_fd (EpollItem *self, const CbOp *op, GError **error)
 {
   struct epoll_event ev = { .events = self->events | EPOLLONESHOT,
                             .data.ptr = self };
-  int how = self->watched_fd == self->op.fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  FdWait *wait = self->wait;
+  int how;
 
-  if (epoll_ctl (self->loop->epfd, how, self->op.fd, &ev) == 0)
+  if (wait == NULL)
     {
-      self->watched_fd = self->op.fd;
+      wait = self->wait = g_new (FdWait, 1);
+      wait->watched_fd = -1;
+    }
+  if (op != &wait->op)
+    wait->op = *op;
+  how = wait->watched_fd == op->fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  /* The number is only a guess at the registration: a workload may close
+   * a socket itself (in item_free of another attempt, say) and get the
+   * same number back for a new one. */
+  if (epoll_ctl (self->loop->epfd, how, wait->op.fd, &ev) == 0
+      || (errno == EEXIST
+          && epoll_ctl (self->loop->epfd, EPOLL_CTL_MOD, op->fd, &ev) == 0)
+      || (errno == ENOENT
+          && epoll_ctl (self->loop->epfd, EPOLL_CTL_ADD, op->fd, &ev) == 0))
+    {
+      wait->watched_fd = wait->op.fd;
       return TRUE;
     }
   *error = errno_error ("cannot watch a socket with epoll");
   return FALSE;
 }
 
-/* Makes the item's calls until it waits or is over. */
 static void
-drive (EpollItem *self, CbStep step, guint64 digest, GError *error)
+sleep_until (EpollItem *self, gint64 deadline)
+{
+  EpollLoop *loop = self->loop;
+
+  timer_heap_push (&loop->heap, deadline, self);
+  if (loop->armed == 0 || deadline < loop->armed)
+    timers_arm (loop);
+}
+
+/* Makes the item's calls (op is the last step's operation) until it waits
+ * or is over. */
+static void
+drive (EpollItem *self, CbStep step, CbOp *op, guint64 digest, GError *error)
 {
   const CbJob *job = self->loop->set->job;
   gint64 result;
@@ -162,14 +197,11 @@ drive (EpollItem *self, CbStep step, guint64 digest, GError *error)
   while (step == CB_STEP_OP)
     {
       self->events = 0;
-      if (self->op.kind == CB_OP_SLEEP)
+      if (op->kind == CB_OP_SLEEP)
         {
-          if (self->op.deadline > timer_now_ns ())
+          if (op->deadline > timer_now_ns ())
             {
-              timer_heap_push (&self->loop->heap, self->op.deadline, self);
-              if (self->loop->armed == 0
-                  || self->op.deadline < self->loop->armed)
-                timers_arm (self->loop);
+              sleep_until (self, op->deadline);
               return;
             }
           result = 0;
@@ -177,17 +209,18 @@ drive (EpollItem *self, CbStep step, guint64 digest, GError *error)
       else
         {
           /* close() takes the descriptor out of the epoll set. */
-          if (self->op.kind == CB_OP_CLOSE && self->watched_fd == self->op.fd)
-            self->watched_fd = -1;
-          if (!readiness_try (&self->op, &result, &self->events))
+          if (op->kind == CB_OP_CLOSE && self->wait != NULL
+              && self->wait->watched_fd == op->fd)
+            self->wait->watched_fd = -1;
+          if (!readiness_try (op, &result, &self->events))
             {
-              if (watch_fd (self, &error))
+              if (watch_fd (self, op, &error))
                 return;
               step = CB_STEP_FAILED;
               break;
             }
         }
-      step = job->steps->resume (job, self->state, result, &self->op, &digest,
+      step = job->steps->resume (job, self->state, result, op, &digest,
                                  &error);
     }
   item_over (self, step, digest, error);
@@ -202,15 +235,16 @@ item_ready (EpollItem *self)
   gint64 result;
   CbStep step;
 
-  if (!readiness_retry (&self->op, &result, &self->events))
+  CbOp *op = &self->wait->op;
+
+  if (!readiness_retry (op, &result, &self->events))
     {
-      if (!watch_fd (self, &error))
+      if (!watch_fd (self, op, &error))
         item_over (self, CB_STEP_FAILED, 0, error);
       return;
     }
-  step = job->steps->resume (job, self->state, result, &self->op, &digest,
-                             &error);
-  drive (self, step, digest, error);
+  step = job->steps->resume (job, self->state, result, op, &digest, &error);
+  drive (self, step, op, digest, error);
 }
 
 static void
@@ -232,11 +266,11 @@ timers_expired (EpollLoop *loop)
       EpollItem *self = timer_heap_pop (&loop->heap);
       GError *error = NULL;
       guint64 digest = 0;
+      CbOp op;
+      CbStep step = job->steps->resume (job, self->state, 0, &op, &digest,
+                                        &error);
 
-      CbStep step = job->steps->resume (job, self->state, 0, &self->op,
-                                        &digest, &error);
-
-      drive (self, step, digest, error);
+      drive (self, step, &op, digest, error);
     }
   timers_arm (loop);
 }
@@ -253,14 +287,13 @@ start_items (EpollLoop *loop)
       EpollItem *self = &loop->items[slot];
       GError *error = NULL;
       guint64 digest = 0;
+      CbOp op;
       CbStep step;
 
       self->loop = loop;
       self->item = item;
-      self->watched_fd = -1;
-      step = job->steps->start (job, item, &self->state, &self->op, &digest,
-                                &error);
-      drive (self, step, digest, error);
+      step = job->steps->start (job, item, &self->state, &op, &digest, &error);
+      drive (self, step, &op, digest, error);
     }
 }
 
@@ -367,8 +400,11 @@ loop_clear (EpollLoop *loop)
   const CbJob *job = loop->set->job;
 
   for (guint i = 0; loop->items != NULL && i < loop->n_items; i++)
-    if (loop->items[i].state != NULL)
-      job->steps->free (job, loop->items[i].state);
+    {
+      if (loop->items[i].state != NULL)
+        job->steps->free (job, loop->items[i].state);
+      g_free (loop->items[i].wait);
+    }
   g_free (loop->items);
   timer_heap_clear (&loop->heap);
   if (loop->epfd >= 0)
@@ -413,6 +449,18 @@ epoll_execute (const CbJob *job, GError **error)
   EpollSet set = { .job = job };
   GError *init_error = NULL;
 
+  /* slots() was told the workload is asynchronous, and a GMainContext form
+   * is not one this loop can drive: running it blocking would make the
+   * row's ideal time and label false. */
+  if (job->steps == NULL && job->can_run_async)
+    {
+      g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+                   "the workload's asynchronous form is a GMainContext one "
+                   "(run_async, ABI 1.1 or older); epoll drives ABI 1.2 "
+                   "state machines (use gmainloop)");
+      return FALSE;
+    }
+
   set.n_loops = n_loops (job->params, job->n_items);
   set.loops = g_new0 (EpollLoop, set.n_loops);
   g_mutex_init (&set.lock);
@@ -451,7 +499,7 @@ epoll_resources (const CbParams *params, guint n_items, CbResources *out)
 {
   guint loops = n_loops (params, n_items);
 
-  out->threads = loops;
+  out->threads = loops - 1; /* the first loop runs in the calling thread */
   out->fds = 2 * (guint64) loops + 1; /* epoll and timerfd each; the stop */
 }
 

@@ -422,7 +422,8 @@ steps_start_items (Loop *loop)
           return;
         }
     }
-  for (guint item = loop->index; item < loop->job->n_items && !loop_failed (loop);
+  for (guint item = loop->index;
+       item < loop->job->n_items && !loop_failed (loop);
        item += n_loops, slot++)
     {
       if (driver != NULL)

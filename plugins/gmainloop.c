@@ -303,7 +303,8 @@ static const CbParamSpec gmainloop_params[] = {
   {
       .name = "mode",
       .help = "async: every item in flight at once on the loop; blocking: "
-              "each item's blocking run inside a loop callback, one at a time",
+              "each item's blocking run inside a loop callback, one at a "
+              "time per loop",
       .default_value = "async",
       .type = CB_PARAM_ENUM,
       .choices = mode_choices,

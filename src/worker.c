@@ -179,7 +179,8 @@ raise_fd_limit (struct rlimit *lim, guint64 want)
   struct rlimit raised = *lim;
   raised.rlim_cur = lim->rlim_max == RLIM_INFINITY ? want
                                                    : MIN (want, lim->rlim_max);
-  if (raised.rlim_cur > lim->rlim_cur && setrlimit (RLIMIT_NOFILE, &raised) == 0)
+  if (raised.rlim_cur > lim->rlim_cur
+      && setrlimit (RLIMIT_NOFILE, &raised) == 0)
     *lim = raised;
 }
 
