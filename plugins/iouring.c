@@ -353,6 +353,8 @@ iouring_execute (const CbJob *job, GError **error)
     .main = job->steps != NULL ? iouring_loop_main : loop_set_blocking_main,
   };
 
+  if (!loop_set_accepts (job, "iouring", error))
+    return FALSE;
   return loop_set_run (&set, error);
 }
 

@@ -332,6 +332,8 @@ libevent_execute (const CbJob *job, GError **error)
     .main = job->steps != NULL ? libevent_loop_main : loop_set_blocking_main,
   };
 
+  if (!loop_set_accepts (job, "libevent", error))
+    return FALSE;
   return loop_set_run (&set, error);
 }
 
@@ -381,8 +383,8 @@ static const CbPluginDesc desc = {
   .name = "libevent",
   .version = PLUGIN_VERSION,
   .license = "GPL-3.0-or-later",
-  .description = "readiness-loop strategy on libevent",
+  .description = "readiness-loop strategy on libevent (module eventloop)",
   .strategy = &libevent_class,
 };
 
-CB_PLUGIN_DEFINE (libevent, desc)
+CB_PLUGIN_DEFINE (eventloop, desc)

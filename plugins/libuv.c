@@ -394,6 +394,8 @@ libuv_execute (const CbJob *job, GError **error)
     .main = job->steps != NULL ? libuv_loop_main : loop_set_blocking_main,
   };
 
+  if (!loop_set_accepts (job, "libuv", error))
+    return FALSE;
   return loop_set_run (&set, error);
 }
 
@@ -454,8 +456,8 @@ static const CbPluginDesc desc = {
   .name = "libuv",
   .version = PLUGIN_VERSION,
   .license = "GPL-3.0-or-later",
-  .description = "readiness-loop strategy on libuv",
+  .description = "readiness-loop strategy on libuv (module uvloop)",
   .strategy = &libuv_class,
 };
 
-CB_PLUGIN_DEFINE (libuv, desc)
+CB_PLUGIN_DEFINE (uvloop, desc)

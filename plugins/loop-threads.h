@@ -133,6 +133,21 @@ loop_set_thread_main (gpointer data)
   return NULL;
 }
 
+/* As epoll: a workload whose only asynchronous form is run_async (a
+ * GMainContext) is refused, since slots() was told it is asynchronous and
+ * running it blocking would make the row's ideal time and label false. */
+static inline gboolean
+loop_set_accepts (const CbJob *job, const char *strategy, GError **error)
+{
+  if (job->steps != NULL || !job->can_run_async)
+    return TRUE;
+  g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+               "the workload's asynchronous form is a GMainContext one "
+               "(run_async, ABI 1.1 or older); %s drives ABI 1.2 state "
+               "machines (use gmainloop)", strategy);
+  return FALSE;
+}
+
 /* Loop 0 runs in the calling thread, so loops=1 starts no thread. */
 static inline gboolean
 loop_set_run (LoopSet *set, GError **error)

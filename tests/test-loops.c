@@ -3,7 +3,8 @@
  * beside epoll and gmainloop: the same work as sequential through the real
  * runner -- api on both transports and both connection modes, on its state
  * machine, and sieve, which has none and so runs blocking -- with digests
- * equal to sequential's and nothing left open; and, driven directly with a
+ * equal to sequential's and nothing left open, a workload with only
+ * run_async refused as epoll refuses it; and, driven directly with a
  * state machine of this file's own, sleeps and file reads, items spread
  * over the loops, and a failing item that abandons the rest with every
  * state freed exactly once. */
@@ -286,6 +287,38 @@ test_direct_failure (gconstpointer data)
     }
 }
 
+/* A workload whose only asynchronous form is run_async is refused, as
+ * epoll refuses it, rather than run blocking under an asynchronous ideal
+ * time. */
+static void
+test_run_async_only (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (CbRegistry) with_tests
+      = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
+  CbRunOptions options = { .seed = 1, .timeout = 30 };
+  const char *none[] = { NULL };
+
+  for (guint s = 0; built[s] != NULL; s++)
+    {
+      g_autoptr (CbRunner) runner = cb_runner_new (&options);
+      g_autoptr (CbSuite) suite
+          = test_make_suite (with_tests, "asynconly", built[s], none);
+      CbBenchInfo info = { 0 };
+      CbRunSample sample;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (cb_runner_run (runner, suite->benchmarks->pdata[0],
+                                     &info, &sample, &error));
+      g_assert_nonnull (error);
+      if (strstr (error->message, "drives ABI 1.2 state machines") == NULL)
+        g_error ("%s: '%s'", built[s], error->message);
+      g_assert_true (test_no_children ());
+      cb_bench_info_clear (&info);
+    }
+}
+
 /* ---- the loops preset, and optional suite groups ---- */
 
 /* Its rows: 8 for each loop strategy (two transports, two sizes, two loop
@@ -367,6 +400,7 @@ main (int argc, char **argv)
       probe_iouring ();
   g_test_add_data_func ("/loops/api", "api", test_same_work);
   g_test_add_data_func ("/loops/sieve", "sieve", test_same_work);
+  g_test_add_func ("/loops/run-async-only", test_run_async_only);
   g_test_add_func ("/loops/preset", test_preset);
   g_test_add_func ("/loops/optional-group", test_optional_group);
   for (guint s = 0; built[s] != NULL; s++)
