@@ -240,8 +240,8 @@ option_entries (CbOptions *o)
     SINGLE ("preset", 0,
             "Suite to run when no -w/-s/--suite is given, and the scale of "
             "-w/-s benchmarks: default (quick), seed (the Python suite's "
-            "parameters) or models (every thread and process model) "
-            "[default: default]",
+            "parameters), models (every thread and process model) or loops "
+            "(the event loops) [default: default]",
             "NAME"),
     SINGLE ("suite", 0, "Run the benchmarks of suite FILE (GLib key-file)",
             "FILE"),

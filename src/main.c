@@ -191,6 +191,9 @@ run_suite (const CbOptions *o, const CbRegistry *registry)
   g_autoptr (CbPlan) plan = cb_plan_new (registry, o, &error);
   if (plan == NULL)
     return fail_error (error);
+  for (guint i = 0; i < plan->suite->left_out->len; i++)
+    g_printerr ("concbench: %s\n",
+                (const char *) plan->suite->left_out->pdata[i]);
   if (o->list_benchmarks)
     {
       print_benchmarks (plan);

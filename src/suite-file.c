@@ -204,12 +204,39 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
                            &suite->runs, NULL, error);
 }
 
+/* optional=true: a group whose plugin is not loaded is left out with a
+ * note rather than refused, as a preset's rows on a library this build or
+ * install does not have.  *note is NULL unless the group is left out. */
+static gboolean
+skip_if_optional (GKeyFile *kf, const SuiteText *text, const char *group,
+                  const char *kind, const char *name, char **note,
+                  GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  gboolean optional = g_key_file_has_key (kf, group, "optional", NULL)
+                      && g_key_file_get_boolean (kf, group, "optional", &local);
+
+  if (local != NULL)
+    return file_error (text, group, "optional", error,
+                       "'true' or 'false' expected");
+  if (!optional)
+    return file_error (text, group, kind, error, "unknown %s '%s'", kind,
+                       name);
+  guint line = find_line (text->data, group, NULL);
+  *note = g_strdup_printf ("%s:%u: [%s] left out: %s '%s' is not loaded "
+                           "(not built, or its package not installed; see "
+                           "--list-plugins)",
+                           text->source, line, group, kind, name);
+  return TRUE;
+}
+
 /* The workload and strategy a benchmark group names (looked up exactly, so
  * their class names are the names given), and its name template. */
 static gboolean
 read_group_head (GKeyFile *kf, const SuiteText *text, const char *group,
                  const CbRegistry *registry, const CbPlugin **wp,
-                 const CbPlugin **sp, char **name_template, GError **error)
+                 const CbPlugin **sp, char **name_template, char **note,
+                 GError **error)
 {
   g_autofree char *wname = NULL;
   g_autofree char *sname = NULL;
@@ -226,12 +253,10 @@ read_group_head (GKeyFile *kf, const SuiteText *text, const char *group,
     return file_error (text, group, NULL, error, "no strategy key");
   *wp = cb_registry_find_workload (registry, wname);
   if (*wp == NULL)
-    return file_error (text, group, "workload", error,
-                       "unknown workload '%s'", wname);
+    return skip_if_optional (kf, text, group, "workload", wname, note, error);
   *sp = cb_registry_find_strategy (registry, sname);
   if (*sp == NULL)
-    return file_error (text, group, "strategy", error,
-                       "unknown strategy '%s'", sname);
+    return skip_if_optional (kf, text, group, "strategy", sname, note, error);
   return TRUE;
 }
 
@@ -253,11 +278,12 @@ read_param_key (GKeyFile *kf, const SuiteText *text, const char *group,
   if (role == NULL)
     {
       if (strcmp (k, "name") == 0 || strcmp (k, "workload") == 0
-          || strcmp (k, "strategy") == 0)
+          || strcmp (k, "strategy") == 0 || strcmp (k, "optional") == 0)
         return TRUE;
       return file_error (text, group, k, error,
                          "unknown key (expected name, workload, "
-                         "strategy, workload.PARAM or strategy.PARAM)");
+                         "strategy, optional, workload.PARAM or "
+                         "strategy.PARAM)");
     }
   gboolean is_workload = strcmp (role, "workload") == 0;
   const char *pname = k + strlen (role) + 1;
@@ -323,10 +349,16 @@ load_benchmark_group (CbSuite *suite, const CbRegistry *registry, GKeyFile *kf,
   g_autoptr (GPtrArray) rows
       = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_benchmark_free);
   g_autoptr (GError) local = NULL;
+  char *note = NULL;
 
   if (!read_group_head (kf, text, group, registry, &wp, &sp, &name_template,
-                        error))
+                        &note, error))
     return FALSE;
+  if (note != NULL)
+    {
+      g_ptr_array_add (suite->left_out, note);
+      return TRUE;
+    }
   CbBenchmark *bench = cb_benchmark_new (wp, sp, error);
   if (bench == NULL)
     return FALSE;

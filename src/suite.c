@@ -54,6 +54,7 @@ cb_suite_free (CbSuite *suite)
   g_free (suite->description);
   g_ptr_array_unref (suite->benchmarks);
   g_hash_table_unref (suite->workload_defaults);
+  g_ptr_array_unref (suite->left_out);
   g_free (suite);
 }
 
@@ -67,6 +68,7 @@ cb_suite_new_empty (const char *name, const char *source)
       = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_benchmark_free);
   suite->workload_defaults
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  suite->left_out = g_ptr_array_new_with_free_func (g_free);
   return suite;
 }
 

@@ -27,6 +27,9 @@ typedef struct {
   /* "workload.param" -> value text: the suite's scale, also used as defaults
    * for benchmarks built on the command line with this suite as preset. */
   GHashTable *workload_defaults;
+  /* char*: the optional groups left out because their plugin is not
+   * loaded, one line each saying so. */
+  GPtrArray *left_out;
 } CbSuite;
 
 #define CB_SUITE_FILE_MAX (1024 * 1024)

@@ -51,6 +51,11 @@ n_bundled (void)
   return registry->plugins->len;
 }
 
+/* The event-loop strategies configure found a library for are bundled
+ * too. */
+static const char *const loop_plugins[] = { CB_LOOP_PLUGINS NULL };
+#define N_LOOP_PLUGINS (G_N_ELEMENTS (loop_plugins) - 1)
+
 static void
 test_bundled (void)
 {
@@ -67,8 +72,11 @@ test_bundled (void)
     g_assert_nonnull (cb_registry_find_workload (registry, workloads[i]));
   for (guint i = 0; i < G_N_ELEMENTS (strategies); i++)
     g_assert_nonnull (cb_registry_find_strategy (registry, strategies[i]));
+  for (guint i = 0; loop_plugins[i] != NULL; i++)
+    g_assert_nonnull (cb_registry_find_strategy (registry, loop_plugins[i]));
   g_assert_cmpuint (registry->plugins->len, ==,
-                    G_N_ELEMENTS (workloads) + G_N_ELEMENTS (strategies));
+                    G_N_ELEMENTS (workloads) + G_N_ELEMENTS (strategies)
+                        + N_LOOP_PLUGINS);
   g_assert_cmpuint (registry->problems->len, ==, 0);
   for (guint i = 0; i < registry->plugins->len; i++)
     {
