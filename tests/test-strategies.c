@@ -438,15 +438,18 @@ assert_run_fails (const char *workload, const char *strategy,
                   const char *const *params, const char *needle)
 {
   CbRunOptions options = { .seed = 1, .timeout = 30 };
-  g_autoptr (CbRunner) runner = cb_runner_new (&options);
   g_autoptr (CbSuite) suite = test_make_suite (registry, workload, strategy, params);
   CbBenchInfo info = { 0 };
   CbRunSample sample;
   g_autoptr (GError) error = NULL;
+  /* Counted around the runner's whole life: a runner may keep descriptors
+   * of its own (its cgroup's) from its first run until it is freed. */
   guint fds = test_count_fds ();
+  CbRunner *runner = cb_runner_new (&options);
 
   g_assert_false (cb_runner_run (runner, suite->benchmarks->pdata[0], &info,
                                  &sample, &error));
+  cb_runner_free (runner);
   g_assert_nonnull (error);
   if (strstr (error->message, needle) == NULL)
     g_error ("expected '%s' in '%s'", needle, error->message);
