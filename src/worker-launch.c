@@ -28,11 +28,39 @@ cb_worker_fd_above_stdio (int fd)
   return above;
 }
 
+/* An uninstalled concbench (the build tree's src/, as the README runs it)
+ * has the worker program it was built with beside it; the installed one
+ * lives in the configured libexec directory.  The choice goes into the
+ * environment, so the item servers a worker starts find the same one. */
+static char *
+find_worker_program (void)
+{
+  const char *env = g_getenv ("CONCBENCH_WORKER");
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  if (self != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self);
+      g_autofree char *beside = g_build_filename (dir, "concbench-worker", NULL);
+      if (g_strcmp0 (beside, self) != 0
+          && g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE)
+          && g_strcmp0 (dir, CB_BINDIR) != 0)
+        {
+          g_setenv ("CONCBENCH_WORKER", beside, TRUE);
+          return g_steal_pointer (&beside);
+        }
+    }
+  return g_strdup (CB_WORKER_PROGRAM);
+}
+
 const char *
 cb_worker_program (void)
 {
-  const char *env = g_getenv ("CONCBENCH_WORKER");
-  return env != NULL && env[0] != '\0' ? env : CB_WORKER_PROGRAM;
+  static char *program;
+  if (program == NULL)
+    program = find_worker_program ();
+  return program;
 }
 
 /* Closes descriptors first to last, both included. */

@@ -176,4 +176,22 @@ assert row["status"] == "failed" and want in row["error"], row["error"]
 PYEOF
   fail "a missing worker program is not named"
 
+# Uninstalled, as the README runs it: with no CONCBENCH_WORKER, concbench
+# from the build tree runs the worker program built beside it (and so do
+# the item servers spawnpool starts), not an installed one that may be
+# missing or older.
+if [ -x "$(dirname "$CONCBENCH")/concbench-worker" ]; then
+  env -u CONCBENCH_WORKER "$CONCBENCH" --warmups 0 -w sieve -s sequential \
+    -s spawnpool -p items=4 -p complexity=10 --runs 1 --format json \
+    >"$tmp/beside.json" 2>"$tmp/beside.err"
+  status=$?
+  [ "$status" -eq 0 ] || fail "uninstalled, without CONCBENCH_WORKER: exit $status: $(cat "$tmp/beside.err")"
+  "$PY" - "$tmp/beside.json" <<'PYEOF' ||
+import json, sys
+rows = json.load(open(sys.argv[1]))["benchmarks"]
+assert [r["status"] for r in rows] == ["ok", "ok"], [r["error"] for r in rows]
+PYEOF
+    fail "uninstalled, without CONCBENCH_WORKER, a row failed"
+fi
+
 [ "$failures" -eq 0 ]
