@@ -97,6 +97,8 @@ main (int argc, char **argv)
   offer_to_oom_killer ();
   set_timer_slack (recipe->timer_slack);
   status = run_recipe (recipe);
+  /* _exit() runs no g_autoptr cleanup: the recipe is freed by hand. */
+  g_clear_pointer (&recipe, cb_recipe_free);
   /* What a plugin printed goes to the runner's pipe; then no exit(): a
    * plugin's threads may still run, and its destructors must not race
    * them. */
