@@ -88,7 +88,9 @@ test_exit_noticed_at_once (void)
       run_one (&options, "sieve", "sequential", params, &o);
       g_assert_true (o.ok);
       g_test_message ("run %u took %.3f s", i, o.seconds);
-      g_assert_cmpfloat (o.seconds, <, 0.9);
+      /* Under valgrind starting the worker alone takes about a second. */
+      if (g_getenv ("CONCBENCH_UNDER_VALGRIND") == NULL)
+        g_assert_cmpfloat (o.seconds, <, 0.9);
       g_assert_cmpuint (o.sample.n_leftovers, ==, 0);
       outcome_clear (&o);
     }
