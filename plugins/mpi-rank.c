@@ -62,6 +62,27 @@ abort_job (const Rank *r, const char *fmt, ...)
   _exit (3);
 }
 
+/* The item server's answers stopped: its wait status says why. */
+static G_NORETURN void
+server_gone (Rank *r, gssize n)
+{
+  int status = 0;
+  int saved = errno;
+
+  if (r->pid > 0 && waitpid (r->pid, &status, 0) == r->pid)
+    {
+      r->pid = -1;
+      if (WIFSIGNALED (status))
+        abort_job (r, "the item server on this host was killed by signal "
+                      "%d (%s)", WTERMSIG (status),
+                   g_strsignal (WTERMSIG (status)));
+      abort_job (r, "the item server on this host exited with status %d",
+                 WEXITSTATUS (status));
+    }
+  abort_job (r, "the item server on this host ended (%s)",
+             n < 0 ? g_strerror (saved) : "end of file");
+}
+
 static void
 send_bytes (const Rank *r, int fd, const GByteArray *msg)
 {
@@ -86,8 +107,7 @@ server_message (Rank *r, CbWireMsg *msg)
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
-        abort_job (r, "the item server on this host ended (%s)",
-                   n < 0 ? g_strerror (errno) : "end of file");
+        server_gone (r, n);
     }
   if (msg->kind == CB_WIRE_ERROR)
     abort_job (r, "item server failed: %.*s", (int) msg->len,
@@ -302,8 +322,7 @@ take_local (Rank *r, Gather *g)
   gssize n = cb_wire_reader_fill (&r->reader, r->result_fd);
 
   if (n <= 0 && !(n < 0 && errno == EINTR))
-    abort_job (r, "the item server on this host ended (%s)",
-               n < 0 ? g_strerror (errno) : "end of file");
+    server_gone (r, n);
   CbWireStatus st;
   while ((st = cb_wire_reader_next (&r->reader, &msg, &error)) == CB_WIRE_GOT)
     {

@@ -382,26 +382,35 @@ describe_status (int status)
   return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
 }
 
-/* The launcher's stderr as one line: Open MPI frames its messages with
- * rules of dashes, and puts the cause last, so the tail is kept. */
+static gboolean
+is_rule (const char *line)
+{
+  return *line == '\0' || strspn (line, "-=*") == strlen (line);
+}
+
+/* The launcher's stderr as one line, clipped: the ranks' own reasons
+ * first, then Open MPI's, whose cause comes before its advice (the first
+ * lines), framed by rules of dashes that say nothing. */
 static char *
 launcher_words (const GString *err)
 {
   g_auto (GStrv) lines = g_strsplit (err->str, "\n", -1);
   g_autoptr (GString) out = g_string_new (NULL);
 
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strstrip (lines[i]);
-      if (*line == '\0' || strspn (line, "-=*") == strlen (line))
-        continue;
-      g_string_append_printf (out, "%s%s", out->len ? " " : "", line);
-    }
-  gsize len = out->len;
-  const char *tail = len > STDERR_SHOWN ? out->str + len - STDERR_SHOWN
-                                        : out->str;
-  g_autofree char *clean = g_utf8_make_valid (tail, -1);
-  return g_strdup_printf ("%s%s", len > STDERR_SHOWN ? "..." : "", clean);
+  for (int ours = 1; ours >= 0; ours--)
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        char *line = g_strstrip (lines[i]);
+        if (is_rule (line)
+            || g_str_has_prefix (line, "concbench-mpi-rank:") != ours)
+          continue;
+        g_string_append_printf (out, "%s%s", out->len ? " " : "", line);
+      }
+  gboolean clipped = out->len > STDERR_SHOWN;
+  if (clipped)
+    g_string_truncate (out, STDERR_SHOWN);
+  g_autofree char *clean = g_utf8_make_valid (out->str, -1);
+  return g_strdup_printf ("%s%s", clean, clipped ? "..." : "");
 }
 
 static void
