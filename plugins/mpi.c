@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -443,6 +444,7 @@ run_launcher (Launch *l, char **argv, const GByteArray *recipe,
 
   if (!spawn_launcher (l, argv, &in_fd, error))
     return FALSE;
+  pid_t group = l->pid;
   cb_wire_reader_init (&l->reader);
   send_recipe (in_fd, recipe); /* if it died first, its status says why */
   gboolean collected = collect (l, error);
@@ -455,6 +457,9 @@ run_launcher (Launch *l, char **argv, const GByteArray *recipe,
     }
   if (collected && l->status == 0 && l->answered == l->job->n_items)
     return TRUE;
+  /* Whatever of its group outlived a failed launcher (it is reaped: a
+   * group without members is refused, and harms nothing). */
+  kill (-group, SIGKILL);
   set_reason (l, !collected, error);
   return FALSE;
 }
