@@ -20,12 +20,16 @@ static CbRegistry *registry;
 
 #define MPI_ARGS "mpiexec-args=--oversubscribe"
 
-/* Any process whose command line names the rank program: a rank, or the
- * launcher that started it, left behind. */
+/* Any process whose command line names this build's rank program (the one
+ * beside the worker program): a rank, or the launcher that started it, left
+ * behind.  Another build's ranks on the same machine are not counted. */
 static guint
 count_rank_processes (void)
 {
   g_autoptr (GDir) dir = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *worker_dir = g_path_get_dirname (test_env ("CONCBENCH_WORKER"));
+  g_autofree char *program
+      = g_build_filename (worker_dir, "concbench-mpi-rank", NULL);
   const char *name;
   guint n = 0;
 
@@ -41,7 +45,7 @@ count_rank_processes (void)
       for (gsize i = 0; i + 1 < len; i++)
         if (cmdline[i] == '\0')
           cmdline[i] = ' ';
-      n += strstr (cmdline, "concbench-mpi-rank") != NULL;
+      n += strstr (cmdline, program) != NULL;
     }
   return n;
 }
