@@ -233,7 +233,8 @@ check_params (const CbParamSpec *specs, char **why)
 
 /* Every bit CbStrategyFlags defines; a plugin setting another one expects a
  * behaviour this core does not have. */
-#define KNOWN_STRATEGY_FLAGS ((gsize) CB_STRATEGY_BASELINE)
+#define KNOWN_STRATEGY_FLAGS \
+  ((gsize) (CB_STRATEGY_BASELINE | CB_STRATEGY_RELAYS_DIGESTS))
 
 static gboolean
 check_worker_param (const CbStrategyClass *s, char **why)

@@ -16,6 +16,7 @@ typedef struct {
   Shared *shared;
   const CbWorkloadClass *klass;
   gpointer workload;
+  gboolean relayed; /* the strategy's CB_STRATEGY_RELAYS_DIGESTS */
 } CbWorkerState;
 
 /* The steps of every workload with item_start; the caller checks that the

@@ -118,6 +118,8 @@ job_complete (const CbJob *job, guint item, guint64 digest)
   rec = record_of (job, item);
   rec->t_complete = shared_now_ns ();
   rec->digest = digest;
+  if (state->relayed)
+    rec->run_digest = digest;
   g_atomic_int_inc (&rec->completions);
 }
 
@@ -337,7 +339,7 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   const CbStrategyClass *st = bench->strategy->desc->strategy;
   CbParams sparams = cb_param_set_view (bench->strategy_params);
   g_autoptr (GError) error = NULL;
-  WorkerState state = { NULL, wk, NULL };
+  WorkerState state = { NULL, wk, NULL, FALSE };
   CbJob job = { 0 };
 
   if (!prepare_state (bench, seed, fd, &state, &error))
@@ -350,6 +352,8 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   job.run_item_async = job_run_item_async;
   job.complete = job_complete;
   job.core = &state;
+  state.relayed = (cb_plugin_strategy_flags (bench->strategy)
+                   & CB_STRATEGY_RELAYS_DIGESTS) != 0;
   if (cb_plugin_workload_has_steps (bench->workload))
     job.steps = cb_steps_table ();
   g_autoptr (CbWorkloadRecipe) recipe = cb_job_recipe_new (bench, seed, fd);

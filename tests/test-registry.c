@@ -67,6 +67,9 @@ test_bundled (void)
 #ifdef HAVE_OPENMP
                                "openmp",
 #endif
+#ifdef HAVE_MPI
+                               "mpi",
+#endif
                              };
   for (guint i = 0; i < G_N_ELEMENTS (workloads); i++)
     g_assert_nonnull (cb_registry_find_workload (registry, workloads[i]));

@@ -265,6 +265,10 @@ typedef enum {
    * adds a row of the first strategy so flagged where a CPU-bound workload
    * has none. */
   CB_STRATEGY_BASELINE = 1 << 0,
+  /* The items run where the core cannot see them (another host's process):
+   * the core takes the digest passed to complete() as the workload's, and
+   * checks it only against the reference run's.  Since ABI 1.3. */
+  CB_STRATEGY_RELAYS_DIGESTS = 1 << 1,
 } CbStrategyFlags;
 
 typedef struct CbStrategyClass {
