@@ -672,6 +672,38 @@ cb_plugin_workload_resources (const CbPlugin *plugin, gpointer workload,
     plugin->desc->workload->resources (workload, fixed, per_item);
 }
 
+/* ABI 1.4 workload fields, likewise never read from an older plugin. */
+static gboolean
+declares_abi_1_4 (const CbPlugin *plugin)
+{
+  return plugin->desc->workload != NULL && plugin->desc->abi_minor >= 4;
+}
+
+guint64
+cb_plugin_workload_item_bytes (const CbPlugin *plugin, gpointer workload,
+                               guint item)
+{
+  if (!declares_abi_1_4 (plugin) || plugin->desc->workload->item_bytes == NULL)
+    return 0;
+  return plugin->desc->workload->item_bytes (workload, item);
+}
+
+gboolean
+cb_plugin_workload_has_compute (const CbPlugin *plugin)
+{
+  return declares_abi_1_4 (plugin)
+         && plugin->desc->workload->item_compute != NULL;
+}
+
+double
+cb_plugin_workload_item_compute (const CbPlugin *plugin, gpointer workload,
+                                 guint item)
+{
+  if (!cb_plugin_workload_has_compute (plugin))
+    return 0;
+  return plugin->desc->workload->item_compute (workload, item);
+}
+
 const CbPlugin *
 cb_registry_find_baseline (const CbRegistry *registry)
 {

@@ -60,6 +60,13 @@ const char *cb_plugin_worker_param (const CbPlugin *plugin);
 gboolean cb_plugin_workload_has_steps (const CbPlugin *plugin);
 void cb_plugin_workload_resources (const CbPlugin *plugin, gpointer workload,
                                    CbResources *fixed, CbResources *per_item);
+/* ABI 1.4: 0 (bytes) and FALSE/0 (compute) for an older plugin or one that
+ * declares neither. */
+guint64 cb_plugin_workload_item_bytes (const CbPlugin *plugin,
+                                       gpointer workload, guint item);
+gboolean cb_plugin_workload_has_compute (const CbPlugin *plugin);
+double cb_plugin_workload_item_compute (const CbPlugin *plugin,
+                                        gpointer workload, guint item);
 /* The first strategy flagged CB_STRATEGY_BASELINE, in load order; NULL if
  * none is loaded. */
 const CbPlugin *cb_registry_find_baseline (const CbRegistry *registry);

@@ -101,7 +101,7 @@ test_version (void)
   g_autofree char *abi = g_strdup_printf ("plugin ABI %d.%d", CB_PLUGIN_ABI_MAJOR,
                                           CB_PLUGIN_ABI_MINOR);
   g_assert_nonnull (strstr (exec->out, abi));
-  g_assert_cmpint (CB_PLUGIN_ABI_MINOR, ==, 3);
+  g_assert_cmpint (CB_PLUGIN_ABI_MINOR, ==, 4);
 }
 
 static void

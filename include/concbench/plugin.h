@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 
 #define CB_PLUGIN_MAGIC 0x43425031u /* "CBP1": guards against a stray symbol */
 #define CB_PLUGIN_ABI_MAJOR 1
-#define CB_PLUGIN_ABI_MINOR 3
+#define CB_PLUGIN_ABI_MINOR 4
 
 /* Upper bounds the core enforces on descriptor strings, so a broken plugin
  * cannot flood the terminal. */
@@ -194,7 +194,15 @@ typedef struct CbWorkloadClass {
    * them to the strategy's needs times its slots. */
   void (*resources) (gpointer workload, CbResources *fixed,
                      CbResources *per_item);
-  gpointer reserved[4];
+  /* Since ABI 1.4, both optional.  item_bytes: the bytes item reads or
+   * moves (a file's blocks, a memory pass), so the core can report
+   * throughput beside time; NULL or 0: not a byte-moving workload.
+   * item_compute: the seconds of computing item needs besides its
+   * item_wait waits (an estimate from the workload's own calibration), so
+   * the ideal time of a mixed item counts both; NULL: all waiting. */
+  guint64 (*item_bytes) (gpointer workload, guint item);
+  double (*item_compute) (gpointer workload, guint item);
+  gpointer reserved[2];
 } CbWorkloadClass;
 
 typedef struct CbJob CbJob;
@@ -233,6 +241,30 @@ typedef struct CbJobSteps {
   gpointer reserved[4];
 } CbJobSteps;
 
+/* Since ABI 1.4: what one worker the core cannot see used (a process on
+ * another host, an MPI rank), as that worker measured it. */
+typedef struct CbWorkerUsage {
+  const char *host; /* the host it ran on, as that host names itself */
+  guint rank;       /* the strategy's own index of the worker */
+  guint64 peak_rss; /* bytes; 0: unknown */
+  double user_cpu;  /* seconds */
+  double system_cpu;
+  gpointer reserved[4];
+} CbWorkerUsage;
+
+/* Since ABI 1.4: what a strategy tells the core about its own run.  Call
+ * these in the process execute was called in, from any thread. */
+typedef struct CbJobReports {
+  /* The strategy's workers are up and items are about to be handed out:
+   * the time from execute's start to the first call is the row's start-up
+   * (launching ranks, MPI_Init), reported apart from the items' time.
+   * Later calls are ignored. */
+  void (*started) (const CbJob *job);
+  /* One worker's usage; the core copies it. */
+  void (*worker_usage) (const CbJob *job, const CbWorkerUsage *usage);
+  gpointer reserved[4];
+} CbJobReports;
+
 /* What the core hands a strategy: N items to get done. */
 struct CbJob {
   guint n_items;
@@ -254,7 +286,10 @@ struct CbJob {
   const CbJobSteps *steps;
   /* Since ABI 1.3: the recipe of the workload; NULL from an older core. */
   const CbWorkloadRecipe *recipe;
-  gpointer reserved[2];
+  /* Since ABI 1.4: where to report start-up and workers' usage; NULL from
+   * an older core. */
+  const CbJobReports *reports;
+  gpointer reserved[1];
 };
 
 
