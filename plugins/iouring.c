@@ -347,21 +347,7 @@ iouring_loop_main (LoopSet *set, guint index, GError **error)
 static gboolean
 iouring_execute (const CbJob *job, GError **error)
 {
-  LoopSet set = {
-    .job = job,
-    .n_loops = loop_set_size (job->params, job->n_items),
-    .main = job->steps != NULL ? iouring_loop_main : loop_set_blocking_main,
-  };
-
-  if (!loop_set_accepts (job, "iouring", error))
-    return FALSE;
-  return loop_set_run (&set, error);
-}
-
-static guint
-iouring_slots (const CbParams *params, guint n_items, gboolean can_async)
-{
-  return can_async ? n_items : loop_set_size (params, n_items);
+  return loop_set_execute (job, "iouring", iouring_loop_main, error);
 }
 
 static void
@@ -393,7 +379,7 @@ static const CbStrategyClass iouring_class = {
              "io_uring: Linux 5.6 or later, not refused by a sandbox)",
   .params = iouring_params,
   .execute = iouring_execute,
-  .slots = iouring_slots,
+  .slots = loop_set_slots,
   .resources = iouring_resources,
   .worker_param = "loops",
 };
