@@ -5,8 +5,6 @@
 
 #include "child-io.h"
 
-#include <concbench/plugin.h>
-
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -117,13 +115,40 @@ cb_child_describe_end (int status)
   return g_strdup_printf ("ended with wait status %d", status);
 }
 
-guint
-cb_child_pool_size (guint64 processes, guint64 chunk, guint n_items)
+static guint
+pool_param (const CbParams *params, const char *name)
 {
-  guint64 size = MAX (chunk, 1);
-  guint64 n_chunks = n_items / size + (n_items % size != 0);
+  return (guint) MIN (cb_params_get_uint (params, name), G_MAXUINT);
+}
 
-  return (guint) MIN (processes, n_chunks);
+guint
+cb_child_pool_chunk (const CbParams *params)
+{
+  return pool_param (params, "chunk");
+}
+
+guint
+cb_child_pool_needed (const CbParams *params, guint n_items)
+{
+  guint chunk = MAX (cb_child_pool_chunk (params), 1);
+  guint n_chunks = n_items / chunk + (n_items % chunk != 0);
+
+  return MIN (pool_param (params, "processes"), n_chunks);
+}
+
+guint
+cb_child_pool_slots (const CbParams *params, guint n_items,
+                     gboolean can_async G_GNUC_UNUSED)
+{
+  return MIN (pool_param (params, "processes"), n_items);
+}
+
+void
+cb_child_pool_resources (const CbParams *params, guint n_items,
+                         CbResources *out)
+{
+  out->processes = cb_child_pool_needed (params, n_items);
+  out->fds = 2 * out->processes + 2;
 }
 
 static gboolean

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include <concbench/plugin.h>
+
 /* Closes *fd unless it is already -1, and sets it to -1. */
 void cb_child_close_fd (int *fd);
 /* Returns FALSE with errno set. */
@@ -25,9 +27,17 @@ int cb_child_reap (pid_t pid);
 /* "killed by signal 11 (Segmentation fault)", "exited with status 1", ... */
 char *cb_child_describe_end (int status);
 
-/* Children a pool of processes children starts for n_items handed out in
- * chunks of chunk (0 counts as 1): never more than there are chunks. */
-guint cb_child_pool_size (guint64 processes, guint64 chunk, guint n_items);
+/* A pool of child processes with the parameters "processes" and "chunk"
+ * (procpool, spawnpool).  pool_needed: the children it starts for n_items,
+ * never more than there are chunks.  The others are its CbStrategyClass
+ * slots, chunk and resources: the parent holds a task pipe and a result
+ * pipe end per child, and briefly all four ends while starting one. */
+guint cb_child_pool_needed (const CbParams *params, guint n_items);
+guint cb_child_pool_slots (const CbParams *params, guint n_items,
+                           gboolean can_async);
+guint cb_child_pool_chunk (const CbParams *params);
+void cb_child_pool_resources (const CbParams *params, guint n_items,
+                              CbResources *out);
 
 /* The result pipe of a pool's child index, -1 once closed. */
 typedef int (*CbChildResultFd) (gpointer pool, guint index);

@@ -72,18 +72,6 @@ typedef struct {
   guint n_workers; /* forked so far */
 } Pool;
 
-static guint
-param_processes (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "processes"), G_MAXUINT);
-}
-
-static guint
-param_chunk (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "chunk"), G_MAXUINT);
-}
-
 static gboolean
 write_to_worker (int fd, const Msg *msg)
 {
@@ -388,18 +376,11 @@ shut_down_workers (Pool *pool, gboolean failed)
       reap_worker (&pool->workers[i]);
 }
 
-static guint
-workers_needed (const CbParams *params, guint n_items)
-{
-  return cb_child_pool_size (cb_params_get_uint (params, "processes"),
-                             cb_params_get_uint (params, "chunk"), n_items);
-}
-
 static gboolean
 procpool_execute (const CbJob *job, GError **error)
 {
-  guint chunk = MAX (param_chunk (job->params), 1);
-  guint n_workers = workers_needed (job->params, job->n_items);
+  guint chunk = MAX (cb_child_pool_chunk (job->params), 1);
+  guint n_workers = cb_child_pool_needed (job->params, job->n_items);
   g_autofree Worker *workers = g_new0 (Worker, MAX (n_workers, 1));
   Pool pool = { .job = job, .chunk = chunk, .workers = workers };
   gboolean ok = TRUE;
@@ -410,28 +391,6 @@ procpool_execute (const CbJob *job, GError **error)
     ok = collect_results (&pool, error);
   shut_down_workers (&pool, !ok);
   return ok;
-}
-
-static guint
-procpool_slots (const CbParams *params, guint n_items,
-                gboolean can_async G_GNUC_UNUSED)
-{
-  return MIN (param_processes (params), n_items);
-}
-
-static guint
-procpool_chunk (const CbParams *params)
-{
-  return param_chunk (params);
-}
-
-static void
-procpool_resources (const CbParams *params, guint n_items, CbResources *out)
-{
-  out->processes = workers_needed (params, n_items);
-  /* The parent keeps a task pipe and a result pipe end per worker, and
-   * briefly all four ends while forking one. */
-  out->fds = 2 * out->processes + 2;
 }
 
 static const CbParamSpec procpool_params[] = {
@@ -459,10 +418,10 @@ static const CbStrategyClass procpool_class = {
   .summary = "run the items in a pool of forked worker processes",
   .params = procpool_params,
   .execute = procpool_execute,
-  .slots = procpool_slots,
+  .slots = cb_child_pool_slots,
   .worker_param = "processes",
-  .chunk = procpool_chunk,
-  .resources = procpool_resources,
+  .chunk = cb_child_pool_chunk,
+  .resources = cb_child_pool_resources,
 };
 
 static const CbPluginDesc desc = {

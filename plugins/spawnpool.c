@@ -61,18 +61,6 @@ typedef struct {
   guint n_helpers; /* started so far */
 } Pool;
 
-static guint
-param_processes (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "processes"), G_MAXUINT);
-}
-
-static guint
-param_chunk (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "chunk"), G_MAXUINT);
-}
-
 static gboolean
 write_to_helper (int fd, const GByteArray *msg)
 {
@@ -348,13 +336,6 @@ shut_down_helpers (Pool *pool, gboolean failed)
       reap_helper (&pool->helpers[i]);
 }
 
-static guint
-helpers_needed (const CbParams *params, guint n_items)
-{
-  return cb_child_pool_size (cb_params_get_uint (params, "processes"),
-                             cb_params_get_uint (params, "chunk"), n_items);
-}
-
 static GByteArray *
 encode_recipe (const CbWorkloadRecipe *recipe, GError **error)
 {
@@ -380,7 +361,7 @@ static gboolean
 spawnpool_execute (const CbJob *job, GError **error)
 {
   const CbWorkloadRecipe *recipe = job->recipe;
-  guint n_helpers = helpers_needed (job->params, job->n_items);
+  guint n_helpers = cb_child_pool_needed (job->params, job->n_items);
 
   if (recipe == NULL || recipe->item_server == NULL
       || recipe->item_server[0] == NULL)
@@ -394,7 +375,7 @@ spawnpool_execute (const CbJob *job, GError **error)
   if (msg == NULL)
     return FALSE;
   g_autofree Helper *helpers = g_new0 (Helper, MAX (n_helpers, 1));
-  Pool pool = { .job = job, .chunk = MAX (param_chunk (job->params), 1),
+  Pool pool = { .job = job, .chunk = MAX (cb_child_pool_chunk (job->params), 1),
                 .recipe = msg, .helpers = helpers };
   gboolean ok = TRUE;
 
@@ -404,28 +385,6 @@ spawnpool_execute (const CbJob *job, GError **error)
     ok = collect_results (&pool, error);
   shut_down_helpers (&pool, !ok);
   return ok;
-}
-
-static guint
-spawnpool_slots (const CbParams *params, guint n_items,
-                 gboolean can_async G_GNUC_UNUSED)
-{
-  return MIN (param_processes (params), n_items);
-}
-
-static guint
-spawnpool_chunk (const CbParams *params)
-{
-  return param_chunk (params);
-}
-
-static void
-spawnpool_resources (const CbParams *params, guint n_items, CbResources *out)
-{
-  out->processes = helpers_needed (params, n_items);
-  /* A task pipe and a result pipe end per helper, and briefly all four ends
-   * while starting one. */
-  out->fds = 2 * out->processes + 2;
 }
 
 static const CbParamSpec spawnpool_params[] = {
@@ -453,9 +412,9 @@ static const CbStrategyClass spawnpool_class = {
   .summary = "run the items in helper processes started with posix_spawn",
   .params = spawnpool_params,
   .execute = spawnpool_execute,
-  .slots = spawnpool_slots,
-  .chunk = spawnpool_chunk,
-  .resources = spawnpool_resources,
+  .slots = cb_child_pool_slots,
+  .chunk = cb_child_pool_chunk,
+  .resources = cb_child_pool_resources,
   .worker_param = "processes",
 };
 
