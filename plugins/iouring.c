@@ -361,15 +361,8 @@ iouring_resources (const CbParams *params, guint n_items, CbResources *out)
 }
 
 static const CbParamSpec iouring_params[] = {
-  {
-      .name = "loops",
-      .help = "io_uring loops, one thread and one ring each, the items "
-              "spread over them",
-      .default_value = "1",
-      .type = CB_PARAM_UINT,
-      .min = 1,
-      .max = LOOP_SET_MAX_LOOPS,
-  },
+  LOOP_SET_LOOPS_PARAM ("io_uring loops, one thread and one ring each, "
+                        "the items spread over them"),
   { .name = NULL },
 };
 

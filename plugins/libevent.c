@@ -320,15 +320,8 @@ libevent_resources (const CbParams *params, guint n_items, CbResources *out)
 }
 
 static const CbParamSpec libevent_params[] = {
-  {
-      .name = "loops",
-      .help = "event loops, one thread and one event_base each, the items "
-              "spread over them",
-      .default_value = "1",
-      .type = CB_PARAM_UINT,
-      .min = 1,
-      .max = LOOP_SET_MAX_LOOPS,
-  },
+  LOOP_SET_LOOPS_PARAM ("event loops, one thread and one event_base each, "
+                        "the items spread over them"),
   { .name = NULL },
 };
 

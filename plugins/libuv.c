@@ -393,15 +393,8 @@ libuv_resources (const CbParams *params, guint n_items, CbResources *out)
 }
 
 static const CbParamSpec libuv_params[] = {
-  {
-      .name = "loops",
-      .help = "libuv loops, one thread and one uv_loop_t each, the items "
-              "spread over them",
-      .default_value = "1",
-      .type = CB_PARAM_UINT,
-      .min = 1,
-      .max = LOOP_SET_MAX_LOOPS,
-  },
+  LOOP_SET_LOOPS_PARAM ("libuv loops, one thread and one uv_loop_t each, "
+                        "the items spread over them"),
   { .name = NULL },
 };
 

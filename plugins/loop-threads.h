@@ -31,6 +31,14 @@ typedef struct {
 
 #define LOOP_SET_MAX_LOOPS 1024
 
+/* The loops=N parameter spec of every LoopSet strategy; what differs is
+ * what one loop is. */
+#define LOOP_SET_LOOPS_PARAM(help_text)                                      \
+  {                                                                          \
+    .name = "loops", .help = help_text, .default_value = "1",                \
+    .type = CB_PARAM_UINT, .min = 1, .max = LOOP_SET_MAX_LOOPS,              \
+  }
+
 /* Loops that get at least one item. */
 static inline guint
 loop_set_size (const CbParams *params, guint n_items)
