@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "format.h"
 #include "listing.h"
 #include "output.h"
 #include "params.h"
@@ -131,6 +132,26 @@ write_outputs (CbReport *report, const GPtrArray *outputs, const char *plot,
   return ok;
 }
 
+/* A workload that refused its parameters when it was built (a bound that
+ * depends on the machine: free disk, memory) is a usage error, as a bound
+ * in its spec would have been; the other rows still ran and are reported. */
+static gboolean
+report_refused_params (const GPtrArray *results)
+{
+  gboolean any = FALSE;
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *r = results->pdata[i];
+      if (!r->refused_params)
+        continue;
+      g_autofree char *name = cb_text_display (r->bench->name);
+      g_autofree char *why = cb_text_display (r->error);
+      g_printerr ("concbench: %s: %s\n", name, why);
+      any = TRUE;
+    }
+  return any;
+}
+
 static gboolean
 all_rows_ran (const GPtrArray *results)
 {
@@ -170,6 +191,8 @@ run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
   gboolean written = write_outputs (&report, outputs, plot, stdout_format);
   if (interrupted)
     return 128 + interrupted;
+  if (report_refused_params (results))
+    return EXIT_USAGE;
   return written && all_rows_ran (results) ? EXIT_OK : EXIT_FAILED;
 }
 

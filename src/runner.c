@@ -296,8 +296,10 @@ judge_exit (const WaitResult *res, const Shared *shared, GError **error)
 {
   if (shared != NULL && shared->error[0] != '\0')
     {
-      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED, "%s",
-                   shared->error);
+      g_set_error (error, CB_RUN_ERROR,
+                   shared->refused_params ? CB_RUN_ERROR_REFUSED
+                                          : CB_RUN_ERROR_FAILED,
+                   "%s", shared->error);
       return FALSE;
     }
   if (!WIFEXITED (res->status) || WEXITSTATUS (res->status) != 0

@@ -63,6 +63,7 @@ typedef enum {
   CB_RUN_ERROR_FAILED,      /* the row failed: crash, error, wrong result */
   CB_RUN_ERROR_TIMEOUT,
   CB_RUN_ERROR_INTERRUPTED, /* SIGINT/SIGTERM reached concbench */
+  CB_RUN_ERROR_REFUSED,     /* the workload refused its parameters */
 } CbRunError;
 #define CB_RUN_ERROR (g_quark_from_static_string ("concbench-run-error"))
 

@@ -74,6 +74,8 @@ run_once (CbRunner *runner, RowState *row, gboolean measured,
                           ? CB_RESULT_TIMED_OUT
                           : CB_RESULT_FAILED,
                       error->message);
+      result->refused_params
+          = g_error_matches (error, CB_RUN_ERROR, CB_RUN_ERROR_REFUSED);
       row->done = TRUE;
       return TRUE;
     }

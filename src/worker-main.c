@@ -65,7 +65,7 @@ run_recipe (const CbRecipe *recipe)
   if (!cb_recipe_build (recipe, registry, &bench, &error))
     {
       g_prefix_error (&error, "the worker cannot rebuild the benchmark: ");
-      cb_worker_fail_early (recipe->result_fd, error);
+      cb_worker_fail_early (recipe->result_fd, error, FALSE);
       cb_recipe_benchmark_clear (&bench);
       return 1;
     }
