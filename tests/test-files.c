@@ -354,6 +354,52 @@ test_nothing_left (void)
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
 }
 
+/* --preset kinds: each group's rows where its workload and strategy are
+ * loaded, a note for each group left out (mixed and memory are optional,
+ * and so are the loops and pthread). */
+static void
+test_preset_kinds (void)
+{
+  static const struct {
+    const char *strategy;
+    guint rows; /* of one workload parameter set */
+  } groups[] = {
+    { "sequential", 1 }, { "gthreadpool", 2 }, { "procpool", 1 },
+    { "gmainloop", 1 },  { "epoll", 1 },       { "iouring", 1 },
+    { "libuv", 1 },      { "libevent", 1 },    { "pthread", 1 },
+  };
+  const char *workloads[] = { "mixed", "files", "memory" };
+  guint expected = 0, left_out = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite
+      = cb_suite_load_preset (registry, "kinds", FALSE, &error);
+
+  g_assert_no_error (error);
+  for (guint w = 0; w < G_N_ELEMENTS (workloads); w++)
+    for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+      {
+        const char *strategy = groups[g].strategy;
+        /* memory has no asynchronous form: no loop rows */
+        if (strcmp (workloads[w], "memory") == 0 && g >= 3 && g <= 7)
+          continue;
+        if (cb_registry_find_workload (registry, workloads[w]) != NULL
+            && cb_registry_find_strategy (registry, strategy) != NULL)
+          /* files sweeps cache=warm,direct */
+          expected += groups[g].rows * (w == 1 ? 2 : 1);
+        else
+          left_out++;
+      }
+  g_assert_cmpuint (suite->benchmarks->len, ==, expected);
+  g_assert_cmpuint (suite->left_out->len, ==, left_out);
+  g_assert_cmpuint (suite->runs, ==, 3);
+  for (guint i = 0; i < suite->benchmarks->len; i++)
+    {
+      const CbBenchmark *b = suite->benchmarks->pdata[i];
+      if (g_str_has_prefix (b->workload_key, "files "))
+        g_assert_nonnull (strstr (b->workload_key, "reads=64 block=4096"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -372,6 +418,7 @@ main (int argc, char **argv)
   g_test_add_func ("/files/bad-input", test_bad_input);
   g_test_add_func ("/files/bad-combinations", test_bad_combinations);
   g_test_add_func ("/files/nothing-left", test_nothing_left);
+  g_test_add_func ("/files/preset-kinds", test_preset_kinds);
   int status = g_test_run ();
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
   g_rmdir (tmpdir);
