@@ -50,6 +50,7 @@
 #define DIRECT_ALIGN 4096
 #define FILL_CHUNK (1024 * 1024)
 #define TMPFS_MAGIC_NUMBER 0x01021994
+#define DIR_MAX 1024
 
 #define FILES_ERROR(error, ...)                                              \
   g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID, "files: "    \
@@ -201,7 +202,9 @@ write_all (int fd, const guint8 *buf, gsize len, gint64 offset)
 }
 
 /* Writes file's bytes, chunk by chunk through buf (FILL_CHUNK bytes,
- * aligned, so O_DIRECT writes it too). */
+ * aligned, so O_DIRECT writes it too).  No fsync for cache=warm: the dirty
+ * pages are what the reads find, and the files are gone with the worker,
+ * usually before the kernel's writeback would start (30 s by default). */
 static gboolean
 fill_file (const Files *files, guint file, guint8 *buf, GError **error)
 {
@@ -295,9 +298,14 @@ check_filesystem (const Files *f, const char *base, GError **error)
   struct statfs fs;
   guint64 total = f->n_files * f->size;
 
-  if (!g_path_is_absolute (base))
+  if (!g_path_is_absolute (base) || strlen (base) > DIR_MAX)
     {
-      FILES_ERROR (error, "dir=%s is not an absolute path", base);
+      /* A long one is quoted in part: the message must fit the result
+       * area's error text. */
+      gboolean long_dir = strlen (base) > DIR_MAX;
+      FILES_ERROR (error, "dir=%.*s%s is not an absolute path of at most %d "
+                   "bytes", long_dir ? 64 : DIR_MAX, base,
+                   long_dir ? "..." : "", DIR_MAX);
       return FALSE;
     }
   if (statvfs (base, &vfs) != 0 || statfs (base, &fs) != 0)

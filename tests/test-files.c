@@ -315,6 +315,13 @@ test_bad_combinations (void)
         g_error ("'%s' not in:\n%s", cases[i].needle, exec->out);
       g_assert_cmpuint (count_entries (tmpdir), ==, 0);
     }
+  g_autofree char *x = g_strnfill (1100, 'x');
+  g_autofree char *long_dir = g_strdup_printf ("dir=/%s", x);
+  g_autoptr (TestExec) exec = test_exec ("-w", "files", "-s", "sequential",
+                                         "-p", long_dir, "--runs", "1", NULL);
+  g_assert_cmpint (exec->status, ==, 1);
+  g_assert_nonnull (strstr (exec->out, "... is not an absolute path of at "
+                                       "most 1024 bytes"));
 }
 
 /* A normal row, a create that fails after the directory and some files
@@ -352,6 +359,78 @@ test_nothing_left (void)
       && strstr (killed->out, "timeout") == NULL)
     g_error ("expected a timeout:\n%s\n%s", killed->out, killed->err);
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
+}
+
+/* Runs item through the state machine in this process, each read handed
+ * back a third of what was asked (at least a byte), and, once per block,
+ * -EINTR: the loops may see both, and the digest must not change. */
+static guint64
+run_item_short (const CbWorkloadClass *wk, gpointer workload, guint item)
+{
+  gpointer state = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 digest = 0;
+  CbOp op;
+  gboolean interrupted = FALSE;
+  CbStep step = wk->item_start (workload, item, &state, &op, &digest, &error);
+
+  while (step == CB_STEP_OP)
+    {
+      gint64 result;
+      g_assert_cmpint (op.kind, ==, CB_OP_READ);
+      if (!interrupted)
+        result = -EINTR;
+      else
+        {
+          gsize want = MAX (op.len / 3, 1);
+          ssize_t n = pread (op.fd, op.buf, want, (off_t) op.offset);
+          g_assert_cmpint (n, >, 0);
+          result = n;
+        }
+      interrupted = !interrupted;
+      step = wk->item_resume (workload, state, result, &op, &digest, &error);
+    }
+  wk->item_free (workload, state);
+  g_assert_no_error (error);
+  g_assert_cmpint (step, ==, CB_STEP_DONE);
+  return digest;
+}
+
+static void
+test_short_reads (gconstpointer data)
+{
+  const CbPlugin *plugin = cb_registry_find_workload (registry, "files");
+  const CbWorkloadClass *wk = plugin->desc->workload;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbParamSet) set = cb_param_set_new (wk->params, &error);
+  g_auto (GStrv) settings = g_strsplit (data, " ", -1);
+
+  for (guint i = 0; settings[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (settings[i], "=", 2);
+      g_assert_true (cb_param_set_assign (set, kv[0], kv[1], &error));
+    }
+  CbParams view = cb_param_set_view (set);
+  gpointer workload = wk->create (&view, 11, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_entries (tmpdir), ==, 0);
+  for (guint i = 0; i < wk->n_items (workload); i++)
+    {
+      guint64 whole;
+      g_assert_true (wk->run (workload, i, &whole, &error));
+      g_assert_cmpuint (run_item_short (wk, workload, i), ==, whole);
+    }
+  /* An end of file where bytes were due is the item's error. */
+  gpointer state = NULL;
+  CbOp op;
+  guint64 digest;
+  g_assert_cmpint (wk->item_start (workload, 0, &state, &op, &digest, &error),
+                   ==, CB_STEP_OP);
+  g_assert_cmpint (wk->item_resume (workload, state, 0, &op, &digest, &error),
+                   ==, CB_STEP_FAILED);
+  g_assert_nonnull (strstr (error->message, "gave 0 bytes"));
+  wk->item_free (workload, state);
+  wk->destroy (workload);
 }
 
 /* --preset kinds: each group's rows where its workload and strategy are
@@ -413,6 +492,12 @@ main (int argc, char **argv)
   registry = test_registry (NULL);
   g_test_add_func ("/files/every-strategy", test_every_strategy);
   g_test_add_func ("/files/ragged-size", test_ragged_size);
+  g_test_add_data_func ("/files/short-reads/whole",
+                        "files=2 size=10000 block=4096 items=4",
+                        test_short_reads);
+  g_test_add_data_func ("/files/short-reads/blocks",
+                        "files=3 size=65536 block=4096 reads=5",
+                        test_short_reads);
   g_test_add_func ("/files/direct", test_direct);
   g_test_add_func ("/files/direct-refused", test_direct_refused);
   g_test_add_func ("/files/bad-input", test_bad_input);
