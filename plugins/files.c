@@ -52,8 +52,13 @@
 #define TMPFS_MAGIC_NUMBER 0x01021994
 #define DIR_MAX 1024
 
+/* FILES_ERROR refuses the parameters (on this machine: the core makes it a
+ * usage error); FILES_FAIL is the system failing while the row runs. */
 #define FILES_ERROR(error, ...)                                              \
   g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID, "files: "    \
+               __VA_ARGS__)
+#define FILES_FAIL(error, ...)                                               \
+  g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED, "files: "     \
                __VA_ARGS__)
 
 typedef enum {
@@ -173,7 +178,7 @@ open_files (Files *files, const char *dir, GError **error)
         FILES_ERROR (error, "cache=direct: the filesystem of %s refuses "
                      "O_DIRECT (tmpfs?)", dir);
       else
-        FILES_ERROR (error, "cannot create file %u in %s: %s", i, dir,
+        FILES_FAIL (error, "cannot create file %u in %s: %s", i, dir,
                      g_strerror (saved));
       return FALSE;
     }
@@ -218,7 +223,7 @@ fill_file (const Files *files, guint file, guint8 *buf, GError **error)
         }
       if (!write_all (files->fds[file], buf, len, (gint64) off))
         {
-          FILES_ERROR (error, "cannot write file %u (%" G_GUINT64_FORMAT
+          FILES_FAIL (error, "cannot write file %u (%" G_GUINT64_FORMAT
                        " bytes): %s", file, files->size, g_strerror (errno));
           return FALSE;
         }
@@ -233,7 +238,7 @@ fill_files (const Files *files, GError **error)
 
   if (posix_memalign (&buf, DIRECT_ALIGN, FILL_CHUNK) != 0)
     {
-      FILES_ERROR (error, "cannot allocate a %d-byte buffer", FILL_CHUNK);
+      FILES_FAIL (error, "cannot allocate a %d-byte buffer", FILL_CHUNK);
       return FALSE;
     }
   gboolean ok = TRUE;
@@ -370,7 +375,7 @@ make_files (Files *f, const char *base, GError **error)
 
   if (g_mkdtemp_full (dir, 0700) == NULL)
     {
-      FILES_ERROR (error, "cannot create a directory in %s: %s", base,
+      FILES_FAIL (error, "cannot create a directory in %s: %s", base,
                    g_strerror (errno));
       return FALSE;
     }
@@ -452,13 +457,13 @@ files_item_start (gpointer workload, guint item, gpointer *state, CbOp *op,
   *state = it;
   if (item >= f->n_items)
     {
-      FILES_ERROR (error, "item %u out of range (%u items)", item,
+      FILES_FAIL (error, "item %u out of range (%u items)", item,
                    f->n_items);
       return CB_STEP_FAILED;
     }
   if (posix_memalign (&buf, DIRECT_ALIGN, f->block) != 0)
     {
-      FILES_ERROR (error, "cannot allocate a %" G_GSIZE_FORMAT
+      FILES_FAIL (error, "cannot allocate a %" G_GSIZE_FORMAT
                    "-byte block", f->block);
       return CB_STEP_FAILED;
     }
@@ -488,11 +493,11 @@ static CbStep
 read_failed (const FileItem *it, gint64 result, GError **error)
 {
   if (result < 0)
-    FILES_ERROR (error, "item %u: reading file %u at %" G_GINT64_FORMAT
+    FILES_FAIL (error, "item %u: reading file %u at %" G_GINT64_FORMAT
                  ": %s", it->item, it->file, it->offset + (gint64) it->got,
                  g_strerror ((int) -result));
   else
-    FILES_ERROR (error, "item %u: file %u gave %" G_GINT64_FORMAT
+    FILES_FAIL (error, "item %u: file %u gave %" G_GINT64_FORMAT
                  " bytes at %" G_GINT64_FORMAT " where %" G_GSIZE_FORMAT
                  " were left", it->item, it->file, result,
                  it->offset + (gint64) it->got, it->len - it->got);

@@ -279,8 +279,9 @@ test_bad_input (void)
     }
 }
 
-/* What only create can check, the parameters together and the disk: the
- * row fails with one line naming the numbers, and nothing is left. */
+/* What only create can check, the parameters together and the disk: a
+ * usage error (exit 2) of one line naming the numbers, the row failed in
+ * the table, and nothing is left. */
 static void
 test_bad_combinations (void)
 {
@@ -310,7 +311,7 @@ test_bad_combinations (void)
           args[n++] = cases[i].params[p];
         }
       g_autoptr (TestExec) exec = test_execv (args);
-      g_assert_cmpint (exec->status, ==, 1);
+      test_assert_usage_error (exec, cases[i].needle);
       if (strstr (exec->out, cases[i].needle) == NULL)
         g_error ("'%s' not in:\n%s", cases[i].needle, exec->out);
       g_assert_cmpuint (count_entries (tmpdir), ==, 0);
@@ -319,7 +320,7 @@ test_bad_combinations (void)
   g_autofree char *long_dir = g_strdup_printf ("dir=/%s", x);
   g_autoptr (TestExec) exec = test_exec ("-w", "files", "-s", "sequential",
                                          "-p", long_dir, "--runs", "1", NULL);
-  g_assert_cmpint (exec->status, ==, 1);
+  test_assert_usage_error (exec, "is not an absolute path of at most 1024");
   g_assert_nonnull (strstr (exec->out, "... is not an absolute path of at "
                                        "most 1024 bytes"));
 }
