@@ -20,6 +20,7 @@
 #include "listing.h"
 #include "output.h"
 #include "params.h"
+#include "placement.h"
 #include "plan.h"
 #include "platform.h"
 #include "plot.h"
@@ -148,6 +149,11 @@ static int
 run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
           CbFormat stdout_format)
 {
+  const CbPlacement *placement = &plan->settings.run.placement;
+  g_autoptr (GError) error = NULL;
+  if (placement->has_nice
+      && !cb_placement_check_nice (placement->nice, &error))
+    return fail_error (error);
   g_autoptr (CbRunner) runner = cb_runner_new (&plan->settings.run);
   g_autoptr (CbPlatform) platform = cb_platform_detect ();
 

@@ -203,6 +203,9 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
   s->run.memory_interval
       = s->memory_sampled ? o->memory_interval_ms / 1000.0 : 0;
   s->run.timer_slack = o->timer_slack_ns;
+  s->run.placement.cpus = g_strdup (o->affinity);
+  s->run.placement.has_nice = o->has_nice;
+  s->run.placement.nice = o->nice;
   s->run.keep_items = o->items;
   s->run.memory_limit = o->memory_limit;
 }
@@ -230,6 +233,7 @@ cb_plan_free (CbPlan *plan)
   /* The plan owns the suite it hands out read-only. */
   cb_suite_free ((CbSuite *) plan->suite);
   g_free (plan->settings.runs_text);
+  cb_placement_clear (&plan->settings.run.placement);
   g_free (plan);
 }
 

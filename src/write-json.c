@@ -460,6 +460,11 @@ json_add_settings (JsonBuilder *b, const CbReport *report)
     json_add_uint64 (b, "memory_limit", options->memory_limit);
   else
     json_add_null (b, "memory_limit");
+  json_add_string (b, "affinity", options ? options->placement.cpus : NULL);
+  if (options != NULL && options->placement.has_nice)
+    json_add_int (b, "nice", options->placement.nice);
+  else
+    json_add_null (b, "nice");
   json_builder_end_object (b);
 }
 
