@@ -5,6 +5,7 @@
 
 #include "plan.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "params.h"
@@ -243,6 +244,19 @@ cb_plan_row_is_added (const CbPlan *plan, guint i)
   return i >= plan->n_requested && i < plan->suite->benchmarks->len;
 }
 
+double
+cb_plan_run_estimate (const CbBenchInfo *info, double longest_run)
+{
+  if (info->latency_bound && info->item_waits != NULL)
+    {
+      double total = 0;
+      for (guint i = 0; i < info->n_items; i++)
+        total += info->item_waits[i];
+      return total;
+    }
+  return longest_run > 0 ? longest_run : NAN;
+}
+
 /* Generous: a run may take many times its sequential estimate on a loaded
  * machine, but a hung plugin must not hold the suite for ever. */
 double
@@ -252,12 +266,8 @@ cb_plan_run_timeout (const CbPlan *plan, const CbBenchInfo *info,
   if (plan->settings.run.timeout > 0)
     return plan->settings.run.timeout;
   if (info->latency_bound && info->item_waits != NULL)
-    {
-      double total = 0;
-      for (guint i = 0; i < info->n_items; i++)
-        total += info->item_waits[i];
-      return TIMEOUT_BASE + TIMEOUT_FACTOR * total;
-    }
+    return TIMEOUT_BASE
+           + TIMEOUT_FACTOR * cb_plan_run_estimate (info, longest_run);
   if (longest_run > 0)
     /* The slowest CPU-bound strategy is about sequential: n_cpus x. */
     return TIMEOUT_BASE
