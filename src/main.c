@@ -16,6 +16,7 @@
 #include <ltdl.h>
 
 #include "cli.h"
+#include "environment.h"
 #include "compare.h"
 #include "listing.h"
 #include "output.h"
@@ -156,10 +157,12 @@ run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
     return fail_error (error);
   g_autoptr (CbRunner) runner = cb_runner_new (&plan->settings.run);
   g_autoptr (CbPlatform) platform = cb_platform_detect ();
+  g_autoptr (CbEnvironment) environment = cb_environment_detect ();
 
   install_signal_handlers ();
   g_autoptr (GPtrArray) results
       = cb_session_run (runner, plan, isatty (STDERR_FILENO));
+  cb_environment_finish (environment, "/");
   cb_results_analyse (results, platform->cpu_count,
                       plan->settings.memory_sampled);
 
@@ -172,7 +175,8 @@ run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
                       .runs = plan->settings.runs_text,
                       .memory_sampled = plan->settings.memory_sampled,
                       .complete = interrupted == 0,
-                      .interrupted_by = interrupted };
+                      .interrupted_by = interrupted,
+                      .environment = environment };
   gboolean written = write_outputs (&report, outputs, plot, stdout_format);
   if (interrupted)
     return 128 + interrupted;

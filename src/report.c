@@ -157,6 +157,14 @@ CbList *
 cb_report_warnings (const CbReport *report, CbTextFunc text)
 {
   CbList *list = cb_list_new ();
+  const GPtrArray *env = report->environment ? report->environment->warnings
+                                             : NULL;
+  for (guint i = 0; env != NULL && i < env->len; i++)
+    {
+      const CbEnvWarning *w = env->pdata[i];
+      cb_list_add_item (list, text (w->message),
+                        w->fix ? text (w->fix) : NULL);
+    }
   for (guint i = 0; i < report->results->len; i++)
     {
       const CbResult *r = report->results->pdata[i];

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "read-json.h"
+#include "write-json-environment.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -494,6 +495,8 @@ render_report (const CbReport *report)
   else
     json_add_null (b, "interrupted_by");
   json_add_platform (b, report->platform);
+  if (report->environment != NULL)
+    cb_json_add_environment (b, report->environment);
   json_add_settings (b, report);
   json_builder_set_member_name (b, "benchmarks");
   json_builder_begin_array (b);

@@ -3,7 +3,7 @@
 # --affinity and --nice reach the workers, their threads and children (the
 # placement test strategy fails its run otherwise), bad values are usage
 # errors, raising priority without the right is a failure, and the JSON
-# records both (issue 17).
+# records both, beside the environment read at the start (issue 17).
 set -u
 PY=python3
 command -v "$PY" >/dev/null 2>&1 || { echo "python3 not available"; exit 77; }
@@ -48,14 +48,27 @@ place --affinity 0 --nice=7 -p cpus=0 -p nice=7 --format json \
   -o "$tmp/both.json" >"$tmp/both.out" 2>&1 ||
   fail "--affinity 0 --nice=7: $(cat "$tmp/both.out")"
 
-"$PY" - "$tmp/a0.json" "$tmp/both.json" <<'PYEOF' || fail "the JSON does not record the placement"
+"$PY" - "$tmp/a0.json" "$tmp/both.json" <<'PYEOF' || fail "the JSON does not record the placement or the environment"
 import json, sys
 a0 = json.load(open(sys.argv[1]))
 both = json.load(open(sys.argv[2]))
 assert a0["settings"]["affinity"] == "0", a0["settings"]
 assert a0["settings"]["nice"] is None, a0["settings"]
 assert both["settings"]["affinity"] == "0" and both["settings"]["nice"] == 7
-print("ok: the placement in the JSON")
+env = a0["environment"]
+for key in ("cpu_count", "governor", "turbo", "smt", "load_average_start",
+            "runnable_start", "load_average_end", "runnable_end",
+            "hypervisor", "timer_slack_ns", "transparent_hugepages", "aslr",
+            "isolated_cpus", "cpu_quota", "warnings"):
+    assert key in env, key
+assert env["cpu_count"] >= 1
+# A machine without cpufreq says so rather than leaving it out.
+assert env["governor"] and env["turbo"], env
+assert env["load_average_start"] is None or env["load_average_start"] >= 0
+for w in env["warnings"]:
+    assert w["severity"] in ("warning", "note") and w["message"], w
+    assert w["severity"] == "note" or w["fix"], w
+print("ok: settings and environment in the JSON")
 PYEOF
 
 usage() { # DESCRIPTION ARGS...: must be a one-line usage error
