@@ -36,7 +36,8 @@ allowed_cpus (void)
     return NULL;
   line += strlen ("\nCpus_allowed_list:");
   const char *end = strchr (line, '\n');
-  g_autofree char *value = g_strndup (line, end ? end - line : (long) strlen (line));
+  g_autofree char *value
+      = end ? g_strndup (line, end - line) : g_strdup (line);
   return g_strdup (g_strstrip (value));
 }
 
