@@ -243,6 +243,12 @@ cb_report_settings_sentence (const CbReport *report)
           report->options && report->options->timer_slack ? "--timer-slack"
                                                           : "the system's");
     }
+  if (report->options != NULL && report->options->placement.cpus != NULL)
+    g_string_append_printf (s, "; workers pinned to CPUs %s (--affinity)",
+                            report->options->placement.cpus);
+  if (report->options != NULL && report->options->placement.has_nice)
+    g_string_append_printf (s, "; workers at nice %d (--nice)",
+                            report->options->placement.nice);
   return g_string_free (s, FALSE);
 }
 

@@ -28,6 +28,9 @@ cpus=$(cat /sys/devices/system/cpu/online 2>/dev/null || echo 0)
 place --affinity 0 -p cpus=0 --format json -o "$tmp/a0.json" \
   >"$tmp/a0.out" 2>&1 ||
   fail "--affinity 0 did not pin the worker: $(cat "$tmp/a0.out")"
+place --affinity 0 -p cpus=0 >"$tmp/a0.txt" 2>&1 &&
+  grep -q "; workers pinned to CPUs 0 (--affinity)" "$tmp/a0.txt" ||
+  fail "the footer does not say --affinity 0: $(cat "$tmp/a0.txt")"
 if [ "$cpus" != 0 ]; then
   # The check can fail: unpinned, the worker runs on every online CPU.
   if place -p cpus=0 >"$tmp/free.out" 2>&1; then
@@ -41,6 +44,8 @@ fi
 
 place --nice 5 -p nice=5 >"$tmp/n5.out" 2>&1 ||
   fail "--nice 5 did not reach the worker: $(cat "$tmp/n5.out")"
+grep -q "; workers at nice 5 (--nice)" "$tmp/n5.out" ||
+  fail "the footer does not say --nice 5: $(cat "$tmp/n5.out")"
 if place -p nice=5 >"$tmp/n0.out" 2>&1; then
   fail "a worker at concbench's nice value passed the check for 5"
 fi
