@@ -16,11 +16,13 @@
 #include <ltdl.h>
 
 #include "cli.h"
+#include "environment.h"
 #include "compare.h"
 #include "format.h"
 #include "listing.h"
 #include "output.h"
 #include "params.h"
+#include "placement.h"
 #include "plan.h"
 #include "platform.h"
 #include "plot.h"
@@ -169,12 +171,19 @@ static int
 run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
           CbFormat stdout_format)
 {
+  const CbPlacement *placement = &plan->settings.run.placement;
+  g_autoptr (GError) error = NULL;
+  if (placement->has_nice
+      && !cb_placement_check_nice (placement->nice, &error))
+    return fail_error (error);
   g_autoptr (CbRunner) runner = cb_runner_new (&plan->settings.run);
   g_autoptr (CbPlatform) platform = cb_platform_detect ();
+  g_autoptr (CbEnvironment) environment = cb_environment_detect ();
 
   install_signal_handlers ();
   g_autoptr (GPtrArray) results
       = cb_session_run (runner, plan, isatty (STDERR_FILENO));
+  cb_environment_finish (environment, "/");
   cb_results_analyse (results, platform->cpu_count,
                       plan->settings.memory_sampled);
 
@@ -187,7 +196,8 @@ run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
                       .runs = plan->settings.runs_text,
                       .memory_sampled = plan->settings.memory_sampled,
                       .complete = interrupted == 0,
-                      .interrupted_by = interrupted };
+                      .interrupted_by = interrupted,
+                      .environment = environment };
   gboolean written = write_outputs (&report, outputs, plot, stdout_format);
   if (interrupted)
     return 128 + interrupted;

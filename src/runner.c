@@ -465,7 +465,8 @@ start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
   int go[2], status[2];
   const char *program = cb_worker_program ();
   g_auto (GStrv) argv = cb_recipe_argv (program, bench, runner->options.seed,
-                                        runner->options.timer_slack, fd);
+                                        runner->options.timer_slack,
+                                        &runner->options.placement, fd);
   if (!open_pipes (go, status, error))
     return -1;
   CbWorkerLaunch launch = { .program = program, .argv = argv,

@@ -2,6 +2,7 @@
 /* Runs one benchmark once, in a fresh worker process, and checks it. */
 #pragma once
 
+#include "placement.h"
 #include "suite.h"
 
 /* One timed execution of a benchmark. */
@@ -52,6 +53,7 @@ typedef struct {
   double timeout; /* seconds per run; <= 0: none */
   double memory_interval; /* seconds between samples; <= 0: no sampling */
   guint64 timer_slack; /* ns set in the workers; 0: the system's */
+  CbPlacement placement; /* --affinity, --nice; cpus borrowed */
   gboolean keep_items; /* fill CbRunSample.digests (--items) */
   guint64 memory_limit; /* bytes for the worker's tree; 0: none */
   /* Do not put workers in a cgroup of their own even where one can be
