@@ -100,7 +100,7 @@ main (int argc, char **argv)
   /* Before any plugin is loaded: every thread and child inherits it. */
   if (!cb_placement_apply (&recipe->placement, &error))
     {
-      cb_worker_fail_early (recipe->result_fd, error);
+      cb_worker_fail_early (recipe->result_fd, error, FALSE);
       status = 1;
     }
   else
