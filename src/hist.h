@@ -55,7 +55,8 @@ double cb_hist_mean (const CbHist *hist);
 
 /* Nearest-rank percentile: the value of rank max(1, ceil(p/100 * count)) in
  * sorted order, within the precision above (so p = 0 is the minimum and
- * p = 100 the maximum, both exact).  p outside [0, 100] is clamped into it;
+ * p = 100 the maximum, both exact).  p outside [0, 100] is clamped into it
+ * (NAN is a caller's bug: a critical, and 0);
  * 0 for an empty histogram. */
 gint64 cb_hist_percentile (const CbHist *hist, double p);
 
