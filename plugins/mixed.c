@@ -413,8 +413,8 @@ static const CbParamSpec mixed_params[] = {
       .name = "cpu-fraction",
       .help = "instead of cpu: the share of an item's sequential time spent "
               "computing, against the mean wait, turned into units by a "
-              "calibration at start-up; 0: cpu decides.  Giving cpu too is a "
-              "usage error",
+              "calibration at start-up; 0: cpu decides.  cpu must then keep "
+              "its default: giving both fails the row",
       .default_value = "0",
       .type = CB_PARAM_DOUBLE,
       .min = 0,

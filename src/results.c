@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "throughput.h"
+
 /* Runs shorter than this are dominated by fork and timer resolution. */
 #define TIMER_FLOOR 0.001
 #define MIN_RUNS 3
@@ -303,6 +305,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
       cpu[i] = s->cpu_user + s->cpu_sys;
     }
   cb_stats_compute (cpu, n, &result->cpu);
+  result->has_throughput = cb_throughput_stats (result, &result->throughput);
   memory_stats (result, memory_sampled);
   /* Below the timer floor, rusage granularity swamps the ratio. */
   result->cpu_util = result->wall.mean >= TIMER_FLOOR
