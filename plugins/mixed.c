@@ -2,7 +2,8 @@
 /* Workload "mixed": items that compute, wait, and compute again, as most
  * server work does.  An item computes half its cpu= work units, waits one
  * latency (triangular on [0, max-latency], drawn per item exactly as api
- * draws its GET latency), then computes the other half.
+ * draws its GET latency: a timer wait, or with transport=tcp a GET to api's
+ * latency server, mixed-tcp.c), then computes the other half.
  *
  * A work unit is one sieve item of method=trial complexity=UNIT_LIMIT: the
  * primes below UNIT_LIMIT counted by trial division, so units compare with
@@ -26,8 +27,9 @@
 
 #include <errno.h>
 #include <time.h>
+#include <unistd.h>
 
-#include <concbench/plugin.h>
+#include "mixed.h"
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION
@@ -47,19 +49,6 @@
 #define CALIBRATION_NS G_GINT64_CONSTANT (20000000)
 #define GOLDEN_GAMMA G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
 #define STREAM_GET_LATENCY 0 /* api's stream, so the latencies are api's */
-
-typedef struct {
-  guint64 seed;
-  guint n_items;
-  guint64 units; /* per item: the first half before the wait, the rest after */
-  double seconds_per_unit;
-  double *latency; /* seconds, per item */
-} Mixed;
-
-typedef struct {
-  guint item;
-  guint64 primes; /* what one unit counted */
-} MixedItem;
 
 /* Read afresh for every unit, so the compiler cannot fold repeated units
  * of the same pure computation into one. */
@@ -216,6 +205,18 @@ units_for_fraction (double fraction, double max_latency,
   return MAX ((guint64) units, 1);
 }
 
+static void
+mixed_destroy (gpointer workload)
+{
+  Mixed *mixed = workload;
+
+  if (mixed == NULL)
+    return;
+  api_tcp_server_free (mixed->server);
+  g_free (mixed->latency);
+  g_free (mixed);
+}
+
 static gpointer
 mixed_create (const CbParams *params, guint64 seed, GError **error)
 {
@@ -251,18 +252,19 @@ mixed_create (const CbParams *params, guint64 seed, GError **error)
   mixed->units = cpu;
   mixed->seconds_per_unit = seconds_per_unit;
   mixed->latency = latency;
+  mixed->transport = cb_params_get_enum (params, "transport");
+  if (mixed->transport == TRANSPORT_TCP)
+    {
+      mixed->server = api_tcp_server_new (seed, TRUE, error);
+      if (mixed->server == NULL)
+        {
+          g_prefix_error (error, "mixed: ");
+          mixed_destroy (mixed);
+          return NULL;
+        }
+      mixed->port = api_tcp_server_port (mixed->server);
+    }
   return mixed;
-}
-
-static void
-mixed_destroy (gpointer workload)
-{
-  Mixed *mixed = workload;
-
-  if (mixed == NULL)
-    return;
-  g_free (mixed->latency);
-  g_free (mixed);
 }
 
 static guint
@@ -327,7 +329,13 @@ mixed_run (gpointer workload, guint item, guint64 *digest, GError **error)
   if (!check_item (mixed, item, error))
     return FALSE;
   guint64 primes = compute_units (first_half (mixed));
-  sleep_until (now_ns () + latency_ns (mixed, item));
+  if (mixed->transport == TRANSPORT_TCP)
+    {
+      if (!mixed_tcp_wait (mixed, item, error))
+        return FALSE;
+    }
+  else
+    sleep_until (now_ns () + latency_ns (mixed, item));
   guint64 after = compute_units (second_half (mixed));
   *digest = item_digest (mixed, item, MAX (primes, after));
   return TRUE;
@@ -347,19 +355,30 @@ mixed_item_start (gpointer workload, guint item, gpointer *state, CbOp *op,
   MixedItem *self = g_new0 (MixedItem, 1);
   *state = self;
   self->item = item;
+  self->fd = -1;
   self->primes = compute_units (first_half (mixed));
+  if (mixed->transport == TRANSPORT_TCP)
+    return mixed_tcp_start (mixed, self, op, error);
+  self->stage = STAGE_WAIT;
   op->kind = CB_OP_SLEEP;
   op->deadline = now_ns () + latency_ns (mixed, item);
   return CB_STEP_OP;
 }
 
+/* The wait is over (tcp: its last operation is), then the second half. */
 static CbStep
-mixed_item_resume (gpointer workload, gpointer state,
-                   gint64 result G_GNUC_UNUSED, CbOp *op G_GNUC_UNUSED,
-                   guint64 *digest, GError **error G_GNUC_UNUSED)
+mixed_item_resume (gpointer workload, gpointer state, gint64 result,
+                   CbOp *op, guint64 *digest, GError **error)
 {
   const Mixed *mixed = workload;
   MixedItem *self = state;
+
+  if (mixed->transport == TRANSPORT_TCP)
+    {
+      CbStep step = mixed_tcp_resume (mixed, self, result, op, error);
+      if (step != CB_STEP_DONE)
+        return step;
+    }
   guint64 after = compute_units (second_half (mixed));
 
   *digest = item_digest (mixed, self->item, MAX (self->primes, after));
@@ -369,7 +388,24 @@ mixed_item_resume (gpointer workload, gpointer state,
 static void
 mixed_item_free (gpointer workload G_GNUC_UNUSED, gpointer state)
 {
-  g_free (state);
+  MixedItem *self = state;
+
+  if (self != NULL && self->fd >= 0)
+    close (self->fd);
+  g_free (self);
+}
+
+/* tcp: an item in flight holds one socket; the server's descriptors are
+ * its own process's. */
+static void
+mixed_resources (gpointer workload, CbResources *fixed, CbResources *per_item)
+{
+  const Mixed *mixed = workload;
+
+  if (mixed->transport != TRANSPORT_TCP)
+    return;
+  fixed->processes = 1;
+  per_item->fds = 1;
 }
 
 static double
@@ -388,7 +424,7 @@ mixed_item_compute (gpointer workload, guint item)
   return item < mixed->n_items ? mixed->units * mixed->seconds_per_unit : 0.0;
 }
 
-static const char *const transport_choices[] = { "timer", NULL };
+static const char *const transport_choices[] = { "timer", "tcp", NULL };
 
 static const CbParamSpec mixed_params[] = {
   {
@@ -431,7 +467,9 @@ static const CbParamSpec mixed_params[] = {
   },
   {
       .name = "transport",
-      .help = "timer: the wait is a timer wait",
+      .help = "timer: the wait is a timer wait; tcp: a GET to api's latency "
+              "server (a process of its own) on 127.0.0.1, answered after "
+              "the latency, on a connection of its own",
       .default_value = "timer",
       .type = CB_PARAM_ENUM,
       .choices = transport_choices,
@@ -451,6 +489,7 @@ static const CbWorkloadClass mixed_class = {
   .item_start = mixed_item_start,
   .item_resume = mixed_item_resume,
   .item_free = mixed_item_free,
+  .resources = mixed_resources,
   .item_compute = mixed_item_compute,
 };
 

@@ -43,7 +43,8 @@ static const Model models[] = {
 };
 
 static const char *const mixed_params[] = { "items=6", "cpu=2",
-                                            "max-latency=0.004", NULL };
+                                            "max-latency=0.004",
+                                            "transport=timer,tcp", NULL };
 /* cpu-fraction's unit count comes from each worker's own calibration: the
  * digests must not follow it. */
 static const char *const fraction_params[] = { "items=5", "cpu-fraction=0.3",
