@@ -250,8 +250,10 @@ cb_plan_run_estimate (const CbBenchInfo *info, double longest_run)
   if (info->latency_bound && info->item_waits != NULL)
     {
       double total = 0;
+      /* Items that also compute take that long in sequence too. */
       for (guint i = 0; i < info->n_items; i++)
-        total += info->item_waits[i];
+        total += info->item_waits[i]
+                 + (info->item_compute ? info->item_compute[i] : 0.0);
       return total;
     }
   return longest_run > 0 ? longest_run : NAN;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "throughput.h"
 
 /* ------------------------------------------------------------------------ */
 /* Results                                                                   */
@@ -337,6 +338,8 @@ column_largest (GPtrArray *results, ResultFigure figure)
 typedef struct {
   CbTimeUnit mean, sd;
   CbMemoryUnit memory;
+  gboolean has_throughput;
+  CbThroughputUnit throughput;
 } Units;
 
 static char *
@@ -380,6 +383,15 @@ set_figures (CbTable *table, guint row, const CbResult *r, const Units *u)
     cb_table_set_cell (table, row, c, cells[c], CB_TONE_NONE);
 }
 
+/* The throughput column, after the others, when the table has one. */
+static void
+set_throughput (CbTable *table, guint row, const CbResult *r, const Units *u)
+{
+  if (u->has_throughput)
+    cb_table_set_cell (table, row, N_COLS,
+                       cb_throughput_cell (r, u->throughput), CB_TONE_NONE);
+}
+
 static void
 add_result_row (CbTable *table, const CbResult *r, const Units *u)
 {
@@ -392,17 +404,21 @@ add_result_row (CbTable *table, const CbResult *r, const Units *u)
     cb_table_set_span (table, row, span);
   else
     set_figures (table, row, r, u);
+  if (span == NULL)
+    set_throughput (table, row, r, u);
 }
 
 CbTable *
 cb_report_table (const CbReport *report)
 {
-  CbTable *table = cb_table_new (N_COLS);
   Units u = {
     cb_time_unit_for (column_largest (report->results, wall_mean)),
     cb_time_unit_for (column_largest (report->results, wall_stddev)),
     cb_memory_unit_for (column_largest (report->results, pss_mean)),
+    cb_throughput_any (report->results),
+    cb_throughput_unit_for (report->results),
   };
+  CbTable *table = cb_table_new (N_COLS + (u.has_throughput ? 1 : 0));
 
   cb_table_set_column (table, COL_NAME, g_strdup ("Benchmark"), FALSE);
   cb_table_set_column (table, COL_MEAN,
@@ -418,6 +434,10 @@ cb_report_table (const CbReport *report)
   cb_table_set_column (table, COL_SPEEDUP, g_strdup ("Speedup"), TRUE);
   cb_table_set_column (table, COL_EFFICIENCY, g_strdup ("Efficiency"), TRUE);
   cb_table_set_column (table, COL_CPU, g_strdup ("CPU"), TRUE);
+  if (u.has_throughput)
+    cb_table_set_column (table, N_COLS,
+                         g_strdup_printf ("Throughput (%s)", u.throughput.name),
+                         TRUE);
   for (guint i = 0; i < report->results->len; i++)
     add_result_row (table, report->results->pdata[i], &u);
   return table;

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "throughput.h"
+
 /* Runs shorter than this are dominated by fork and timer resolution. */
 #define TIMER_FLOOR 0.001
 #define MIN_RUNS 3
@@ -169,7 +171,11 @@ timer_overshoot (CbResult *result)
       const CbRunSample *s = &g_array_index (result->samples, CbRunSample, r);
       for (guint i = 0; i < s->n_items && i < result->info.n_items; i++)
         {
-          double over = s->service[i] - result->info.item_waits[i];
+          /* Computing is no overshoot: its estimate is taken off too. */
+          double over = s->service[i] - result->info.item_waits[i]
+                        - (result->info.item_compute != NULL
+                               ? result->info.item_compute[i]
+                               : 0.0);
           sum += over;
           max = MAX (max, over);
           count++;
@@ -188,9 +194,14 @@ ideal_time (CbResult *result, const CbResult *baseline, guint n_cpus)
   result->karp_flatt = NAN;
   if (info->latency_bound && info->item_waits != NULL)
     {
-      result->ideal = cb_ideal_makespan (info->item_waits, info->n_items,
-                                         info->slots, info->chunk);
-      result->ideal_basis = "item waits scheduled FIFO on the strategy's slots";
+      result->ideal = cb_ideal_time_with_compute (
+          info->item_waits, info->item_compute, info->n_items, info->slots,
+          info->chunk, n_cpus);
+      result->ideal_basis
+          = info->item_compute != NULL
+                ? "item waits plus computing scheduled FIFO on the "
+                  "strategy's slots, at least the computing / min(slots, CPUs)"
+                : "item waits scheduled FIFO on the strategy's slots";
     }
   else if (baseline != NULL)
     {
@@ -294,6 +305,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
       cpu[i] = s->cpu_user + s->cpu_sys;
     }
   cb_stats_compute (cpu, n, &result->cpu);
+  result->has_throughput = cb_throughput_stats (result, &result->throughput);
   memory_stats (result, memory_sampled);
   /* Below the timer floor, rusage granularity swamps the ratio. */
   result->cpu_util = result->wall.mean >= TIMER_FLOOR

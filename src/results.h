@@ -32,6 +32,9 @@ typedef struct {
   CbStats wall;
   /* Derived by cb_results_analyse() */
   CbStats cpu, pss, rss;
+  /* bytes/s per run (src/throughput.h), when the workload moves bytes */
+  gboolean has_throughput;
+  CbStats throughput;
   double cpu_util;       /* mean CPU seconds / mean wall seconds */
   double ideal;          /* seconds; NAN when unknown */
   const char *ideal_basis; /* "waits" or "sequential/N" */

@@ -123,6 +123,7 @@ void
 cb_bench_info_clear (CbBenchInfo *info)
 {
   g_clear_pointer (&info->item_waits, g_free);
+  g_clear_pointer (&info->item_compute, g_free);
 }
 
 typedef CbWaitResult WaitResult;
@@ -197,6 +198,13 @@ fill_info (CbBenchInfo *info, const Shared *shared)
       memcpy (info->item_waits, shared_waits (shared),
               shared->n_items * sizeof (double));
     }
+  if (info->latency_bound && shared->has_compute)
+    {
+      info->item_compute = g_new (double, shared->n_items);
+      memcpy (info->item_compute, shared_computes (shared),
+              shared->n_items * sizeof (double));
+    }
+  info->total_bytes = shared->total_bytes;
 }
 
 /* The larger of what the runner sampled and what the worker read itself

@@ -46,6 +46,10 @@ typedef struct {
   gboolean latency_bound; /* the workload knows its waits */
   gboolean can_async;
   double *item_waits; /* n_items, when latency_bound */
+  /* n_items computing seconds, when latency_bound and the workload declares
+   * item_compute (ABI 1.4); else NULL */
+  double *item_compute;
+  guint64 total_bytes; /* item_bytes over every item of a run; 0: none */
 } CbBenchInfo;
 
 typedef struct {

@@ -47,24 +47,33 @@ typedef struct {
   guint64 final_pss, final_rss; /* its process group at that moment */
   guint64 children_maxrss;      /* the largest child it had reaped */
   guint64 timer_slack;          /* ns, PR_GET_TIMERSLACK; 0 when unknown */
+  guint64 total_bytes;   /* ABI 1.4 item_bytes over every item; 0: none */
+  gint32 has_compute;    /* the workload declares item_compute */
   gint32 n_out_of_range; /* complete() calls for an item >= n_items */
   guint32 out_of_range[OUT_OF_RANGE_MAX]; /* the first of those items */
   char error[ERROR_MAX];
   ItemRecord items[];
-  /* then, when latency_bound, n_items doubles: each item's wait */
+  /* then, when latency_bound, n_items doubles: each item's wait, and
+   * n_items more: its computing seconds (ABI 1.4 item_compute, else 0) */
 } Shared;
 
 static inline gsize
 shared_area_size (guint n_items, gboolean latency_bound)
 {
   return sizeof (Shared) + (gsize) n_items * sizeof (ItemRecord)
-         + (latency_bound ? (gsize) n_items * sizeof (double) : 0);
+         + (latency_bound ? 2 * (gsize) n_items * sizeof (double) : 0);
 }
 
 static inline double *
 shared_waits (const Shared *shared)
 {
   return (double *) (shared->items + shared->n_items);
+}
+
+static inline double *
+shared_computes (const Shared *shared)
+{
+  return shared_waits (shared) + shared->n_items;
 }
 
 /* Both sides stamp times with this clock, so they can be subtracted. */

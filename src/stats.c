@@ -305,6 +305,26 @@ cb_ideal_makespan (const double *waits, guint n, guint slots, guint chunk)
   return makespan;
 }
 
+double
+cb_ideal_time_with_compute (const double *waits, const double *compute,
+                            guint n, guint slots, guint chunk, guint n_cpus)
+{
+  g_autofree double *busy = NULL;
+  double total_compute = 0.0;
+  guint cpus = MAX (1, MIN (MAX (slots, 1), n_cpus));
+
+  if (compute == NULL)
+    return cb_ideal_makespan (waits, n, slots, chunk);
+  busy = g_new (double, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      busy[i] = waits[i] + compute[i];
+      total_compute += compute[i];
+    }
+  return MAX (cb_ideal_makespan (busy, n, slots, chunk),
+              total_compute / cpus);
+}
+
 /* ---- Speedup ---------------------------------------------------------- */
 
 double

@@ -59,6 +59,15 @@ GStrv cb_stats_warnings (const CbStats *stats, guint min_runs,
 double cb_ideal_makespan (const double *waits, guint n, guint slots,
                           guint chunk);
 
+/* Ideal time of items that wait and compute: with d_i = waits[i] +
+ * compute[i], the larger of cb_ideal_makespan (d, n, slots, chunk) and
+ * sum(compute) / min(slots, n_cpus), because waits overlap on any number of
+ * slots but computing needs a CPU.  compute NULL: cb_ideal_makespan (waits,
+ * n, slots, chunk) exactly.  n_cpus 0 counts as 1. */
+double cb_ideal_time_with_compute (const double *waits, const double *compute,
+                                   guint n, guint slots, guint chunk,
+                                   guint n_cpus);
+
 /* Karp–Flatt serial fraction e = (1/S - 1/p) / (1 - 1/p).  NAN when p <= 1
  * or speedup <= 0. */
 double cb_karp_flatt (double speedup, double p);

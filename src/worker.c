@@ -286,6 +286,30 @@ timer_slack_now (void)
 #endif
 }
 
+/* What the parent needs of the items and cannot ask a workload it has no
+ * instance of: their waits and computing (for the ideal time) and the bytes
+ * they move (for throughput), the same in every run. */
+static void
+record_item_facts (const CbPlugin *plugin, gpointer workload, Shared *shared)
+{
+  const CbWorkloadClass *wk = plugin->desc->workload;
+  guint n = shared->n_items;
+
+  shared->has_compute = shared->latency_bound
+                        && cb_plugin_workload_has_compute (plugin);
+  for (guint i = 0; i < n && shared->latency_bound; i++)
+    {
+      shared_waits (shared)[i] = wk->item_wait (workload, i);
+      shared_computes (shared)[i]
+          = shared->has_compute
+                ? cb_plugin_workload_item_compute (plugin, workload, i)
+                : 0.0;
+    }
+  shared->total_bytes = 0;
+  for (guint i = 0; i < n; i++)
+    shared->total_bytes += cb_plugin_workload_item_bytes (plugin, workload, i);
+}
+
 /* Creates the workload and the result area it needs; FALSE when either
  * fails (the area then holds the reason, when it could be made). */
 static gboolean
@@ -315,9 +339,7 @@ prepare_state (const CbBenchmark *bench, guint64 seed, int fd,
       wk->destroy (state->workload);
       return FALSE;
     }
-  double *waits = shared_waits (state->shared);
-  for (guint i = 0; i < n && wk->item_wait; i++)
-    waits[i] = wk->item_wait (state->workload, i);
+  record_item_facts (bench->workload, state->workload, state->shared);
   return TRUE;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "throughput.h"
 
 /* Appends one field, comma-separated from what line holds. */
 static void
@@ -157,7 +158,7 @@ csv_param_value (const CbBenchmark *bench, const char *column)
 }
 
 static void
-csv_append_header (GString *out, GPtrArray *param_columns)
+csv_append_header (GString *out, GPtrArray *param_columns, gboolean bytes)
 {
   g_autoptr (GString) line = g_string_new (NULL);
   static const char *const leading[] = { "name", "status", "error",
@@ -169,13 +170,25 @@ csv_append_header (GString *out, GPtrArray *param_columns)
   csv_append_field (line, "n");
   for (guint i = 0; i < G_N_ELEMENTS (csv_figures); i++)
     csv_append_field (line, csv_figures[i].name);
+  if (bytes)
+    csv_append_field (line, "throughput_bytes_per_s");
   csv_append_field (line, "outliers");
   csv_append_field (line, "warnings");
   csv_append_line (out, line);
 }
 
 static void
-csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns)
+csv_append_throughput (GString *line, const CbResult *r)
+{
+  g_autofree char *text = r->has_throughput && cb_report_result_measured (r)
+                              ? cb_fmt_general (r->throughput.mean, 9)
+                              : NULL;
+  csv_append_field (line, text);
+}
+
+static void
+csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns,
+                   gboolean bytes)
 {
   g_autoptr (GString) line = g_string_new (NULL);
   g_autofree char *n = g_strdup_printf ("%u", r->samples ? r->samples->len : 0);
@@ -194,6 +207,8 @@ csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns)
   csv_append_field (line, n);
   for (guint i = 0; i < G_N_ELEMENTS (csv_figures); i++)
     csv_append_figure (line, r, &csv_figures[i]);
+  if (bytes)
+    csv_append_throughput (line, r);
   csv_append_field (line, cb_report_result_measured (r) ? outliers : NULL);
   csv_append_field (line, warnings);
   csv_append_line (out, line);
@@ -204,10 +219,12 @@ render_report (const CbReport *report)
 {
   GString *out = g_string_new (NULL);
   g_autoptr (GPtrArray) param_columns = csv_param_columns (report->results);
+  /* Like the parameter columns, only where some row has one. */
+  gboolean bytes = cb_throughput_any (report->results);
 
-  csv_append_header (out, param_columns);
+  csv_append_header (out, param_columns, bytes);
   for (guint i = 0; i < report->results->len; i++)
-    csv_append_result (out, report->results->pdata[i], param_columns);
+    csv_append_result (out, report->results->pdata[i], param_columns, bytes);
   return g_string_free (out, FALSE);
 }
 

@@ -297,6 +297,8 @@ json_add_info (JsonBuilder *b, const CbResult *r)
   json_add_int (b, "slots", r->info.slots);
   json_add_int (b, "chunk", r->info.chunk);
   json_add_bool (b, "latency_bound", r->info.latency_bound);
+  if (r->info.total_bytes > 0)
+    json_add_uint64 (b, "bytes_per_run", r->info.total_bytes);
 }
 
 static void
@@ -334,6 +336,8 @@ json_add_derived (JsonBuilder *b, const CbResult *r)
   json_add_stats (b, "cpu", &r->cpu, known);
   json_add_stats (b, "memory_pss", &r->pss, known);
   json_add_stats (b, "memory_rss", &r->rss, known);
+  if (r->has_throughput) /* optional: only workloads that move bytes */
+    json_add_stats (b, "throughput_bytes_per_s", &r->throughput, known);
   json_builder_end_object (b);
   json_add_double_if (b, "cpu_utilisation", r->cpu_util, known);
   json_add_double_if (b, "ideal", r->ideal, known);

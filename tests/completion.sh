@@ -65,7 +65,8 @@ refuse() { # LINE WORD...: no WORD is offered
 c=$concbench
 expect "$c --li" --list-plugins= --list-benchmarks
 expect "$c --" --workload= --strategy= --param= --plugin-dir= --version
-expect "$c -w " api sieve
+expect "$c -w " api sieve mixed memory
+expect "$c -w mixed -p " cpu= cpu-fraction= max-latency=
 refuse "$c -w " sequential
 expect "$c -s " sequential gmainloop gthreadpool procpool
 expect "$c -s gt" gthreadpool

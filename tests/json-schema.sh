@@ -36,3 +36,29 @@ for b in doc["benchmarks"]:
         assert "signal 11" in b["error"], b["error"]
 print("valid:", len(doc["benchmarks"]), "benchmarks")
 PYEOF
+[ $? -eq 0 ] || exit 1
+
+# Throughput (issue 15): memory declares item_bytes, so its row has
+# bytes_per_run and stats.throughput_bytes_per_s; mixed has neither.
+"$CONCBENCH" -w memory -w mixed -s sequential \
+  -p memory.items=2 -p size=65536 -p passes=2 \
+  -p mixed.items=3 -p cpu=2 -p max-latency=0.002 \
+  --warmups 0 --runs 2 --format json > "$out" ||
+  { echo "the memory and mixed rows failed"; exit 1; }
+"$PY" - "$CONCBENCH_SRCDIR/doc/concbench-results.schema.json" "$out" <<'PYEOF'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema)
+rows = {b["workload"]["name"]: b for b in doc["benchmarks"]}
+memory, mixed = rows["memory"], rows["mixed"]
+assert memory["bytes_per_run"] == 2 * 3 * 65536 * 2, memory["bytes_per_run"]
+tp = memory["stats"]["throughput_bytes_per_s"]
+assert tp["n"] == 2, tp
+walls = [r["wall"] for r in memory["runs"]]
+mean = sum(memory["bytes_per_run"] / w for w in walls) / len(walls)
+assert abs(tp["mean"] - mean) <= 1e-6 * mean, (tp["mean"], mean)
+assert "bytes_per_run" not in mixed and "throughput_bytes_per_s" not in mixed["stats"]
+assert "computing" in mixed["ideal_basis"], mixed["ideal_basis"]
+print("throughput valid:", tp["mean"], "bytes/s")
+PYEOF

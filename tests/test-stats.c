@@ -328,6 +328,51 @@ test_ideal_makespan (void)
   g_assert_cmpfloat (cb_ideal_makespan (NULL, 0, 4, 1), ==, 0.0);
 }
 
+/* Waits overlap on any number of slots, computing only on CPUs. */
+static void
+test_ideal_with_compute (void)
+{
+  const double waits[] = { 1, 2, 3, 4 };
+  const double compute[] = { 1, 1, 1, 1 };
+  const double heavy[] = { 4, 4, 4, 4 };
+
+  /* Without compute: exactly the makespan of the waits. */
+  for (guint slots = 1; slots <= 5; slots++)
+    g_assert_cmpfloat (cb_ideal_time_with_compute (waits, NULL, 4, slots, 1, 2),
+                       ==, cb_ideal_makespan (waits, 4, slots, 1));
+  /* One slot: everything in sequence, 10 + 4. */
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (waits, compute, 4, 1, 1, 2), 14, EPS);
+  /* Two slots, durations 2 3 4 5: A 2 then 4 (6), B 3 then 5 (8); the
+   * computing, 4 / min(2, 2) = 2, is below that. */
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (waits, compute, 4, 2, 1, 2), 8, EPS);
+  /* Four slots: the longest item, 5; computing 4 / min(4, 2) = 2. */
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (waits, compute, 4, 4, 1, 2), 5, EPS);
+  /* Heavy computing, durations 5 6 7 8 on four slots: the makespan 8 is
+   * less than 16 s of computing on 2 CPUs, 8 -- equal; on 1 CPU, 16. */
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (waits, heavy, 4, 4, 1, 2), 8, EPS);
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (waits, heavy, 4, 4, 1, 1), 16, EPS);
+  /* 64 slots on 2 CPUs: the CPUs bound it, 16 / 2 = 8 > the longest, 8;
+   * with no waits at all, 16 / 2 still. */
+  const double none[] = { 0, 0, 0, 0 };
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (none, heavy, 4, 64, 1, 2), 8, EPS);
+  /* Chunks of two, durations {2,3} = 5 and {4,5} = 9, on two slots. */
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (waits, compute, 4, 2, 2, 2), 9, EPS);
+  /* 0 CPUs and 0 slots count as 1. */
+  g_assert_cmpfloat_with_epsilon (
+      cb_ideal_time_with_compute (waits, compute, 4, 0, 0, 0), 14, EPS);
+  g_assert_cmpfloat (cb_ideal_time_with_compute (NULL, NULL, 0, 4, 1, 2), ==,
+                     0.0);
+  g_assert_cmpfloat (cb_ideal_time_with_compute (none, none, 0, 4, 1, 2), ==,
+                     0.0);
+}
+
 static void
 test_ideal_makespan_fifo_not_lpt (void)
 {
@@ -629,6 +674,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/warnings/short-runs", test_warnings_short_runs);
   g_test_add_func ("/stats/makespan/small", test_ideal_makespan);
   g_test_add_func ("/stats/makespan/fifo", test_ideal_makespan_fifo_not_lpt);
+  g_test_add_func ("/stats/makespan/with-compute", test_ideal_with_compute);
   g_test_add_func ("/stats/makespan/many", test_ideal_makespan_many);
   g_test_add_func ("/stats/karp-flatt", test_karp_flatt);
   g_test_add_func ("/stats/geometric-mean", test_geometric_mean);
