@@ -314,7 +314,7 @@ assert_create_refuses (const char *workload, const char *const *params,
 }
 
 /* What only holds across parameters is create's to check: the row fails
- * with the numbers, in one line. */
+ * with the numbers, and concbench makes it a usage error. */
 static void
 test_create_refusals (void)
 {
@@ -337,11 +337,12 @@ test_create_refusals (void)
   if (pages > 0 && page > 0 && (half / 3 + 8) <= G_GUINT64_CONSTANT (68719476736))
     assert_create_refuses ("memory", huge, "above half the");
 
-  /* Through concbench: exit 1, the reason on the failed row. */
+  /* Through concbench: a usage error of one line (exit 2), and the reason
+   * on the failed row. */
   g_autoptr (TestExec) exec
       = test_exec ("-w", "memory", "-s", "sequential", "-p", "size=1028",
                    "--runs", "1", "--warmups", "0", NULL);
-  g_assert_cmpint (exec->status, ==, 1);
+  test_assert_usage_error (exec, "memory: size must be a whole number");
   g_assert_nonnull (strstr (exec->out, "memory: size must be a whole number"));
 }
 
