@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "run-reports.h"
+
 /* Runs shorter than this are dominated by fork and timer resolution. */
 #define TIMER_FLOOR 0.001
 #define MIN_RUNS 3
@@ -295,6 +297,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
     }
   cb_stats_compute (cpu, n, &result->cpu);
   memory_stats (result, memory_sampled);
+  cb_run_reports_analyse (result);
   /* Below the timer floor, rusage granularity swamps the ratio. */
   result->cpu_util = result->wall.mean >= TIMER_FLOOR
                          ? result->cpu.mean / result->wall.mean

@@ -46,12 +46,29 @@ typedef struct {
   guint64 final_pss, final_rss; /* its process group at that moment */
   guint64 children_maxrss;      /* the largest child it had reaped */
   guint64 timer_slack;          /* ns, PR_GET_TIMERSLACK; 0 when unknown */
+  /* CbJobReports (ABI 1.4, job-reports.c): the strategy's first started()
+   * call, 0 when it made none; and the worker usage records it reported,
+   * written after the items (and waits) once execute has returned, up to
+   * SHARED_WORKERS_MAX, the rest only counted. */
+  gint64 t_started;
+  guint32 n_workers, workers_dropped;
   gint32 n_out_of_range; /* complete() calls for an item >= n_items */
   guint32 out_of_range[OUT_OF_RANGE_MAX]; /* the first of those items */
   char error[ERROR_MAX];
   ItemRecord items[];
   /* then, when latency_bound, n_items doubles: each item's wait */
 } Shared;
+
+#define SHARED_WORKERS_MAX 1024
+#define SHARED_HOST_MAX 128
+
+/* One CbWorkerUsage, as the strategy reported it. */
+typedef struct {
+  char host[SHARED_HOST_MAX]; /* NUL-terminated, clipped */
+  guint32 rank, reserved;
+  guint64 peak_rss;
+  double user_cpu, system_cpu;
+} WorkerRecord;
 
 static inline gsize
 shared_area_size (guint n_items, gboolean latency_bound)
@@ -64,6 +81,13 @@ static inline double *
 shared_waits (const Shared *shared)
 {
   return (double *) (shared->items + shared->n_items);
+}
+
+/* Where the worker records start: after the items and their waits. */
+static inline gsize
+shared_workers_offset (const Shared *shared)
+{
+  return shared_area_size (shared->n_items, shared->latency_bound);
 }
 
 /* Both sides stamp times with this clock, so they can be subtracted. */

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "read-json.h"
+#include "write-json-reports.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -268,6 +269,7 @@ json_add_run (JsonBuilder *b, const CbRunSample *s)
     json_add_items (b, s);
   json_add_double (b, "sampler_cpu", s->sampler_cpu);
   json_add_int (b, "leftover_processes", s->n_leftovers);
+  cb_json_reports_add_run (b, s);
   json_builder_end_object (b);
 }
 
@@ -333,6 +335,7 @@ json_add_derived (JsonBuilder *b, const CbResult *r)
   json_add_stats (b, "cpu", &r->cpu, known);
   json_add_stats (b, "memory_pss", &r->pss, known);
   json_add_stats (b, "memory_rss", &r->rss, known);
+  cb_json_reports_add_stats (b, r, known);
   json_builder_end_object (b);
   json_add_double_if (b, "cpu_utilisation", r->cpu_util, known);
   json_add_double_if (b, "ideal", r->ideal, known);
@@ -370,6 +373,7 @@ json_add_benchmark (JsonBuilder *b, const CbResult *r)
   json_add_int (b, "warmups", r->warmups_done);
   json_add_runs (b, r);
   json_add_derived (b, r);
+  cb_json_reports_add_workers (b, r);
   json_add_warnings (b, r);
   json_builder_end_object (b);
 }
