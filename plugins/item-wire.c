@@ -77,6 +77,9 @@ check_length (CbWireKind kind, guint32 len, GError **error)
              || bad (error, "error text too long");
     case CB_WIRE_RECIPE:
       return len >= 12 || bad (error, "a recipe is at least 12 bytes");
+    case CB_WIRE_USAGE:
+      return (len >= 28 && len - 28 <= CB_WIRE_HOST_MAX)
+             || bad (error, "wrong length for a usage");
     default:
       return bad (error, "unknown kind");
     }
@@ -94,7 +97,7 @@ fill_fields (CbWireMsg *msg, const guint8 *payload, guint32 len)
     msg->count = get_u32 (payload + 4);
   else if (msg->kind == CB_WIRE_RESULT)
     msg->digest = get_u64 (payload + 4);
-  else if (msg->kind == CB_WIRE_ERROR)
+  else if (msg->kind == CB_WIRE_ERROR || msg->kind == CB_WIRE_USAGE)
     {
       msg->data = payload + 4;
       msg->len = len - 4;
@@ -221,6 +224,32 @@ cb_wire_put_task_done (GByteArray *out, guint32 first)
 {
   put_header (out, CB_WIRE_TASK_DONE, 4);
   put_u32 (out, first);
+}
+
+void
+cb_wire_put_usage (GByteArray *out, const CbWireUsage *usage)
+{
+  gsize len = strnlen (usage->host, CB_WIRE_HOST_MAX);
+
+  put_header (out, CB_WIRE_USAGE, (guint32) (28 + len));
+  put_u32 (out, usage->rank);
+  put_u64 (out, usage->peak_rss);
+  put_u64 (out, usage->user_us);
+  put_u64 (out, usage->sys_us);
+  g_byte_array_append (out, (const guint8 *) usage->host, (guint) len);
+}
+
+void
+cb_wire_decode_usage (const CbWireMsg *msg, CbWireUsage *usage)
+{
+  gsize host_len = msg->len - 24; /* checked by the decoder: 0 to 255 */
+
+  usage->rank = msg->item;
+  usage->peak_rss = get_u64 (msg->data);
+  usage->user_us = get_u64 (msg->data + 8);
+  usage->sys_us = get_u64 (msg->data + 16);
+  memcpy (usage->host, msg->data + 24, host_len);
+  usage->host[host_len] = '\0';
 }
 
 gboolean

@@ -31,11 +31,25 @@ typedef enum {
   CB_WIRE_RESULT = 17,    /* item u32, digest u64 */
   CB_WIRE_ERROR = 18,     /* item u32, then up to 1024 bytes of text */
   CB_WIRE_TASK_DONE = 19, /* first item u32 of the task just finished */
+  /* rank 0 of the mpi strategy to the strategy: what one rank used --
+   * rank u32, peak RSS bytes u64, user and system CPU microseconds u64
+   * each, then up to 255 bytes of its host's name */
+  CB_WIRE_USAGE = 20,
 } CbWireKind;
+
+#define CB_WIRE_HOST_MAX 255u
+
+/* A USAGE message's payload. */
+typedef struct {
+  guint32 rank;
+  guint64 peak_rss, user_us, sys_us;
+  char host[CB_WIRE_HOST_MAX + 1];
+} CbWireUsage;
 
 typedef struct {
   CbWireKind kind;
-  guint32 item;   /* TASK, RESULT, ERROR, TASK_DONE: the item; READY: n */
+  guint32 item;   /* TASK, RESULT, ERROR, TASK_DONE: the item; READY: n;
+                   * USAGE: the rank */
   guint32 count;  /* TASK */
   guint64 digest; /* RESULT */
   /* ERROR: the text; RECIPE: the whole payload.  Points into the decoded
@@ -63,6 +77,10 @@ void cb_wire_put_ready (GByteArray *out, guint32 n_items);
 void cb_wire_put_result (GByteArray *out, guint32 item, guint64 digest);
 void cb_wire_put_error (GByteArray *out, guint32 item, const char *text);
 void cb_wire_put_task_done (GByteArray *out, guint32 first);
+/* The host name is clipped to CB_WIRE_HOST_MAX bytes. */
+void cb_wire_put_usage (GByteArray *out, const CbWireUsage *usage);
+/* A USAGE message's payload; its host NUL-terminated. */
+void cb_wire_decode_usage (const CbWireMsg *msg, CbWireUsage *usage);
 /* FALSE when the strings do not fit one message. */
 gboolean cb_wire_put_recipe (GByteArray *out, guint64 seed,
                              const char *const *strings);

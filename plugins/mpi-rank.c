@@ -7,7 +7,8 @@
  * its standard input (the launcher forwards the strategy's pipe to rank 0
  * only), broadcasts it, and writes READY once every rank's workload is
  * built, then every (item, digest) of every rank, in the item protocol, on
- * its standard output.  Any failure ends the whole job with MPI_Abort, so the
+ * its standard output, and last every rank's USAGE (its and its server's
+ * peak RSS and CPU, measured on its host).  Any failure ends the whole job with MPI_Abort, so the
  * launcher's own kill path stops every rank on every host. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -20,6 +21,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -396,6 +398,58 @@ announce_ready (const Rank *r)
   send_bytes (r, 1, msg);
 }
 
+static guint64
+micros (struct timeval tv)
+{
+  return (guint64) tv.tv_sec * 1000000u + (guint64) tv.tv_usec;
+}
+
+/* Once the items are done: the server is told to exit and reaped, and
+ * the rank's usage is its own plus its server's (where the items ran),
+ * measured on its host: CPU from getrusage and wait4, peak RSS the sum of
+ * the two processes' high-water marks (ru_maxrss). */
+static void
+finish_server (Rank *r, CbWireUsage *usage)
+{
+  struct rusage self, server = { { 0 } };
+  int status = 0;
+
+  close (r->task_fd); /* the server sees EOF and exits */
+  while (wait4 (r->pid, &status, 0, &server) < 0 && errno == EINTR)
+    ;
+  r->pid = -1;
+  getrusage (RUSAGE_SELF, &self);
+  memset (usage, 0, sizeof *usage);
+  usage->rank = (guint32) r->rank;
+  usage->peak_rss = ((guint64) self.ru_maxrss + (guint64) server.ru_maxrss)
+                    * 1024;
+  usage->user_us = micros (self.ru_utime) + micros (server.ru_utime);
+  usage->sys_us = micros (self.ru_stime) + micros (server.ru_stime);
+  if (gethostname (usage->host, sizeof usage->host - 1) != 0)
+    g_strlcpy (usage->host, "unknown", sizeof usage->host);
+}
+
+/* Every rank's usage goes to rank 0, which writes it to the strategy after
+ * the last result. */
+static void
+report_usage (const Rank *r, const CbWireUsage *mine)
+{
+  g_autofree CbWireUsage *all
+      = r->rank == 0 ? g_new0 (CbWireUsage, r->size) : NULL;
+
+  MPI_Gather (mine, (int) sizeof *mine, MPI_BYTE, all, (int) sizeof *mine,
+              MPI_BYTE, 0, MPI_COMM_WORLD);
+  if (r->rank != 0)
+    return;
+  g_autoptr (GByteArray) msg = g_byte_array_new ();
+  for (int i = 0; i < r->size; i++)
+    {
+      all[i].host[CB_WIRE_HOST_MAX] = '\0';
+      cb_wire_put_usage (msg, &all[i]);
+    }
+  send_bytes (r, 1, msg);
+}
+
 /* Only rank 0 speaks to the strategy: the others' stdout is set aside, so
  * nothing a plugin prints there can corrupt the stream. */
 static void
@@ -433,9 +487,9 @@ main (int argc, char **argv)
     gather (&r);
   else
     work_for_rank0 (&r);
-  close (r.task_fd); /* the server sees EOF and exits */
-  waitpid (r.pid, NULL, 0);
-  r.pid = -1;
+  CbWireUsage usage;
+  finish_server (&r, &usage);
+  report_usage (&r, &usage);
   cb_wire_reader_clear (&r.reader);
   MPI_Finalize ();
   return 0;

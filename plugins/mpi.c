@@ -240,6 +240,22 @@ send_recipe (int fd, const GByteArray *recipe)
   close (fd);
 }
 
+/* A rank's own measurement, relayed by rank 0. */
+static void
+report_usage (const CbJob *job, const CbWireMsg *msg)
+{
+  CbWireUsage wire;
+
+  cb_wire_decode_usage (msg, &wire);
+  g_autofree char *host = g_utf8_make_valid (wire.host, -1);
+  CbWorkerUsage usage = {
+    .host = host, .rank = wire.rank, .peak_rss = wire.peak_rss,
+    .user_cpu = wire.user_us / 1e6, .system_cpu = wire.sys_us / 1e6,
+  };
+  if (job->reports != NULL)
+    job->reports->worker_usage (job, &usage);
+}
+
 static gboolean
 take_message (Launch *l, const CbWireMsg *msg, GError **error)
 {
@@ -249,6 +265,15 @@ take_message (Launch *l, const CbWireMsg *msg, GError **error)
         return fail (error, "the ranks rebuilt a workload of %u items, the "
                             "job has %u", msg->item, l->job->n_items);
       l->ready = TRUE;
+      /* Every rank is past MPI_Init with its workload built: what came
+       * before is start-up, not the items' time. */
+      if (l->job->reports != NULL)
+        l->job->reports->started (l->job);
+      return TRUE;
+    }
+  if (msg->kind == CB_WIRE_USAGE && l->ready)
+    {
+      report_usage (l->job, msg);
       return TRUE;
     }
   if (msg->kind == CB_WIRE_RESULT && l->ready)

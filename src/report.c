@@ -14,6 +14,7 @@
 
 #include "format.h"
 #include "throughput.h"
+#include "run-reports.h"
 
 /* ------------------------------------------------------------------------ */
 /* Results                                                                   */
@@ -183,8 +184,8 @@ cb_report_warnings (const CbReport *report, CbTextFunc text)
 /* ------------------------------------------------------------------------ */
 /* Footer sentences                                                          */
 
-char *
-cb_report_memory_sentence (const CbReport *report)
+static char *
+memory_tree_sentence (const CbReport *report)
 {
   double interval = report->options ? report->options->memory_interval : 0;
   if (!report->memory_sampled)
@@ -197,6 +198,30 @@ cb_report_memory_sentence (const CbReport *report)
   return g_strdup_printf ("Memory: peak summed PSS of the worker's process "
                           "tree, sampled every %s ms",
                           ms);
+}
+
+/* Whether a row's strategy reported workers the core cannot see (ranks on
+ * other hosts): their memory is not in the tree's. */
+static gboolean
+any_remote_workers (const CbReport *report)
+{
+  for (guint i = 0; report->results != NULL && i < report->results->len; i++)
+    if (cb_run_reports_workers_run (report->results->pdata[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+cb_report_memory_sentence (const CbReport *report)
+{
+  g_autofree char *local = memory_tree_sentence (report);
+  if (!any_remote_workers (report))
+    return g_steal_pointer (&local);
+  return g_strdup_printf ("%s; rows whose strategy reported remote workers "
+                          "(MPI ranks) show only the local process tree: "
+                          "each worker's own peak RSS and CPU, per host, "
+                          "are in --format json (workers)",
+                          local);
 }
 
 /* What the workers ran with, read back from them: the first run that

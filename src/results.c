@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "throughput.h"
+#include "run-reports.h"
 
 /* Runs shorter than this are dominated by fork and timer resolution. */
 #define TIMER_FLOOR 0.001
@@ -307,6 +308,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
   cb_stats_compute (cpu, n, &result->cpu);
   result->has_throughput = cb_throughput_stats (result, &result->throughput);
   memory_stats (result, memory_sampled);
+  cb_run_reports_analyse (result);
   /* Below the timer floor, rusage granularity swamps the ratio. */
   result->cpu_util = result->wall.mean >= TIMER_FLOOR
                          ? result->cpu.mean / result->wall.mean

@@ -35,6 +35,9 @@ typedef struct {
   /* bytes/s per run (src/throughput.h), when the workload moves bytes */
   gboolean has_throughput;
   CbStats throughput;
+  /* Over the runs whose strategy called started() (run-reports.h): its
+   * start-up and the items' time, wall minus start-up; n == 0: none did */
+  CbStats startup, items_time;
   double cpu_util;       /* mean CPU seconds / mean wall seconds */
   double ideal;          /* seconds; NAN when unknown */
   const char *ideal_basis; /* "waits" or "sequential/N" */

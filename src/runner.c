@@ -28,6 +28,7 @@
 #include "childwait.h"
 #include "proctree.h"
 #include "recipe.h"
+#include "run-reports.h"
 #include "shared-area.h"
 #include "supervise.h"
 #include "verify.h"
@@ -117,6 +118,7 @@ cb_run_sample_clear (CbRunSample *sample)
   g_clear_pointer (&sample->service, g_free);
   g_clear_pointer (&sample->plugin_output, g_free);
   g_clear_pointer (&sample->digests, g_free);
+  g_clear_pointer (&sample->workers, g_array_unref);
 }
 
 void
@@ -598,6 +600,7 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
     {
       fill_info (info, shared);
       fill_sample (sample, shared, &res, runner->options.keep_items);
+      cb_run_reports_fill (sample, shared, size);
       fill_supervision (sample, &res);
     }
   take_output (&output, ok, sample, error);

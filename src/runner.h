@@ -33,6 +33,15 @@ typedef struct {
   /* Processes of the worker's tree still alive once the worker had exited,
    * killed by the runner. */
   guint n_leftovers;
+  /* What the strategy told the core (CbJobReports, ABI 1.4; run-reports.h):
+   * has_startup when it called started(), startup the seconds from
+   * execute's start to that call (the items' time is wall - startup);
+   * workers its CbWorkerRecord list (NULL: none reported), and how many
+   * records were beyond the result area's bound. */
+  gboolean has_startup;
+  double startup;
+  GArray *workers;
+  guint workers_dropped;
   guint n_items;
   double *completion; /* per item: seconds from start of execute */
   double *service;    /* per item: seconds inside the workload's run */

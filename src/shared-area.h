@@ -49,6 +49,12 @@ typedef struct {
   guint64 timer_slack;          /* ns, PR_GET_TIMERSLACK; 0 when unknown */
   guint64 total_bytes;   /* ABI 1.4 item_bytes over every item; 0: none */
   gint32 has_compute;    /* the workload declares item_compute */
+  /* CbJobReports (ABI 1.4, job-reports.c): the strategy's first started()
+   * call, 0 when it made none; and the worker usage records it reported,
+   * written after the items (and waits) once execute has returned, up to
+   * SHARED_WORKERS_MAX, the rest only counted. */
+  gint64 t_started;
+  guint32 n_workers, workers_dropped;
   gint32 n_out_of_range; /* complete() calls for an item >= n_items */
   guint32 out_of_range[OUT_OF_RANGE_MAX]; /* the first of those items */
   char error[ERROR_MAX];
@@ -56,6 +62,17 @@ typedef struct {
   /* then, when latency_bound, n_items doubles: each item's wait, and
    * n_items more: its computing seconds (ABI 1.4 item_compute, else 0) */
 } Shared;
+
+#define SHARED_WORKERS_MAX 1024
+#define SHARED_HOST_MAX 128
+
+/* One CbWorkerUsage, as the strategy reported it. */
+typedef struct {
+  char host[SHARED_HOST_MAX]; /* NUL-terminated, clipped */
+  guint32 rank, reserved;
+  guint64 peak_rss;
+  double user_cpu, system_cpu;
+} WorkerRecord;
 
 static inline gsize
 shared_area_size (guint n_items, gboolean latency_bound)
@@ -74,6 +91,14 @@ static inline double *
 shared_computes (const Shared *shared)
 {
   return shared_waits (shared) + shared->n_items;
+}
+
+/* Where the worker records start: after the items, their waits and their
+ * computing times. */
+static inline gsize
+shared_workers_offset (const Shared *shared)
+{
+  return shared_area_size (shared->n_items, shared->latency_bound);
 }
 
 /* Both sides stamp times with this clock, so they can be subtracted. */

@@ -17,6 +17,7 @@ typedef struct {
   const CbWorkloadClass *klass;
   gpointer workload;
   gboolean relayed; /* the strategy's CB_STRATEGY_RELAYS_DIGESTS */
+  struct CbJobReportsState *reports; /* job-reports.h */
 } CbWorkerState;
 
 /* The steps of every workload with item_start; the caller checks that the

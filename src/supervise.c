@@ -86,6 +86,19 @@ reap_leftovers (CbCgroup *cgroup, pid_t pgid)
   return g_hash_table_size (killed);
 }
 
+/* SIGTERM to what the worker left in its group and to what was re-parented
+ * to us: the processes it started itself, which stop their own children
+ * (a launcher its ranks). */
+static void
+term_leftovers (pid_t pgid)
+{
+  g_autoptr (GArray) children = cb_proc_children ();
+
+  for (guint i = 0; i < children->len; i++)
+    kill (g_array_index (children, pid_t, i), SIGTERM);
+  kill (-pgid, SIGTERM);
+}
+
 typedef struct {
   const CbWatchSettings *settings;
   pid_t pid;
@@ -163,6 +176,22 @@ sleep_ms (const Watch *w, gint64 now)
   return wake <= now ? 0 : (int) ((wake - now + 999999) / 1000000);
 }
 
+/* A worker that ended at the timeout's SIGTERM may leave what it started
+ * in groups of their own, a launcher such as mpiexec above all: they get
+ * SIGTERM too, and what is left of the grace to end by themselves (the
+ * launcher's own kill path, which stops its ranks on every host), before
+ * reap_leftovers kills what remains. */
+static void
+grace_for_leftovers (const Watch *w)
+{
+  if (!w->res->timed_out || w->term_sent == 0)
+    return;
+  gint64 until = w->term_sent + (gint64) (GRACE_SECONDS * 1e9);
+  term_leftovers (w->pid);
+  while (reap_exited () && shared_now_ns () < until)
+    g_usleep (10000);
+}
+
 void
 cb_supervise (const CbWatchSettings *settings, pid_t pid, CbWaitResult *res)
 {
@@ -190,5 +219,6 @@ cb_supervise (const CbWatchSettings *settings, pid_t pid, CbWaitResult *res)
       enforce (&w, now);
       cb_child_wait_sleep (wait, sleep_ms (&w, shared_now_ns ()));
     }
+  grace_for_leftovers (&w);
   res->n_leftovers = reap_leftovers (settings->cgroup, pid);
 }

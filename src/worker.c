@@ -18,6 +18,7 @@
 #endif
 
 #include "job-recipe.h"
+#include "job-reports.h"
 #include "proctree.h"
 #include "runner.h"
 #include "shared-area.h"
@@ -366,7 +367,7 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   const CbStrategyClass *st = bench->strategy->desc->strategy;
   CbParams sparams = cb_param_set_view (bench->strategy_params);
   g_autoptr (GError) error = NULL;
-  WorkerState state = { NULL, wk, NULL, FALSE };
+  WorkerState state = { NULL, wk, NULL, FALSE, NULL };
   CbJob job = { 0 };
 
   if (!prepare_state (bench, seed, fd, &state, &error))
@@ -385,6 +386,9 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
     job.steps = cb_steps_table ();
   g_autoptr (CbWorkloadRecipe) recipe = cb_job_recipe_new (bench, seed, fd);
   job.recipe = recipe;
+  g_autoptr (CbJobReportsState) reports = cb_job_reports_new (state.shared);
+  state.reports = reports;
+  job.reports = cb_job_reports_table ();
 
   state.shared->slots = st->slots (&sparams, n, job.can_run_async
                                    || job.steps != NULL);
@@ -396,7 +400,8 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   cb_steps_workload_needs (bench->workload, state.workload,
                            state.shared->slots, &wk_need);
   gboolean ok = check_limits (st, &sparams, n, &wk_need, &error)
-                && timed_execute (st, &job, state.shared, &error);
+                && timed_execute (st, &job, state.shared, &error)
+                && cb_job_reports_write (reports, fd, &error);
   state.shared->finished = 1;
   take_final_reading (state.shared);
   if (!ok)

@@ -12,6 +12,7 @@
 
 #include "read-json.h"
 #include "write-json-environment.h"
+#include "write-json-reports.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -269,6 +270,7 @@ json_add_run (JsonBuilder *b, const CbRunSample *s)
     json_add_items (b, s);
   json_add_double (b, "sampler_cpu", s->sampler_cpu);
   json_add_int (b, "leftover_processes", s->n_leftovers);
+  cb_json_reports_add_run (b, s);
   json_builder_end_object (b);
 }
 
@@ -338,6 +340,7 @@ json_add_derived (JsonBuilder *b, const CbResult *r)
   json_add_stats (b, "memory_rss", &r->rss, known);
   if (r->has_throughput) /* optional: only workloads that move bytes */
     json_add_stats (b, "throughput_bytes_per_s", &r->throughput, known);
+  cb_json_reports_add_stats (b, r, known);
   json_builder_end_object (b);
   json_add_double_if (b, "cpu_utilisation", r->cpu_util, known);
   json_add_double_if (b, "ideal", r->ideal, known);
@@ -375,6 +378,7 @@ json_add_benchmark (JsonBuilder *b, const CbResult *r)
   json_add_int (b, "warmups", r->warmups_done);
   json_add_runs (b, r);
   json_add_derived (b, r);
+  cb_json_reports_add_workers (b, r);
   json_add_warnings (b, r);
   json_builder_end_object (b);
 }

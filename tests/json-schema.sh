@@ -62,3 +62,20 @@ assert "bytes_per_run" not in mixed and "throughput_bytes_per_s" not in mixed["s
 assert "computing" in mixed["ideal_basis"], mixed["ideal_basis"]
 print("throughput valid:", tp["mean"], "bytes/s")
 PYEOF
+[ $? -eq 0 ] || exit 1
+
+# The optional members of ABI 1.4's reports (start-up, workers per host)
+# validate too: the test strategy reporter makes them without MPI.
+"$CONCBENCH" --plugin-dir "$CONCBENCH_TEST_PLUGINS" -w sieve -s reporter \
+  -p sieve.items=2 -p complexity=2000 -p workers=4 \
+  --warmups 0 --runs 2 --format json > "$out" || exit 1
+"$PY" - "$CONCBENCH_SRCDIR/doc/concbench-results.schema.json" "$out" <<'PYEOF'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema)
+rows = [b for b in doc["benchmarks"] if b["strategy"]["name"] == "reporter"]
+assert len(rows) == 1 and len(rows[0]["workers"]) == 4, rows
+assert all("startup" in r for r in rows[0]["runs"]), rows[0]["runs"]
+print("valid with reports:", len(rows[0]["worker_hosts"]), "hosts")
+PYEOF

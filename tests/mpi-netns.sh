@@ -6,7 +6,10 @@
 # that is `ip netns exec` instead of ssh (Open MPI's plm_rsh_agent), so no
 # sshd is needed; the ranks then talk over the veth links.  It shows the
 # ranks placed on two hosts, then runs the mpi strategy there with a
-# hostfile, against sequential's digests.  Not in make check: it needs root
+# hostfile, against sequential's digests, with each rank's usage reported
+# from its own host (each namespace has its own host name too), and a rank
+# on the second host that hangs until the timeout, after which nothing is
+# left in either namespace.  Not in make check: it needs root
 # and changes the network configuration (undone on exit).
 #
 # Usage: tests/mpi-netns.sh BUILDDIR      (exit 77: skipped, with the reason)
@@ -58,7 +61,9 @@ case $host in
   10.99.0.1) ns=cb-h1 ;; 10.99.0.2) ns=cb-h2 ;;
   *) echo "netns agent: unknown host $host" >&2; exit 255 ;;
 esac
-exec ip netns exec "$ns" /bin/sh -c "$*"
+# Each host names itself as a host would (a UTS namespace of its own), so
+# the ranks' own usage reports come back per host.
+exec ip netns exec "$ns" unshare --uts /bin/sh -c "hostname $ns && $*"
 EOF
 chmod +x "$work/agent"
 printf '10.99.0.1 slots=1\n10.99.0.2 slots=1\n' > "$work/hostfile"
@@ -84,9 +89,39 @@ echo "== concbench -s mpi on the two hosts"
 CONCBENCH_PLUGIN_PATH="$build/plugins" \
   "$build/src/concbench" -w sieve -w api -s sequential -s mpi -p items=8 \
   -p ranks=2 -p "hosts=$work/hostfile" -p distribution=static,dynamic \
-  --runs 1 --warmups 0 > "$work/out.txt" || status=$?
-cat "$work/out.txt"
-if [ "${status:-0}" -ne 0 ] || grep -q 'failed:' "$work/out.txt"; then
-  echo "FAIL: a row failed"; exit 1
-fi
-echo "PASS: ranks on two hosts, digests equal to sequential's"
+  --runs 1 --warmups 0 --format json > "$work/out.json" || status=$?
+[ "${status:-0}" -eq 0 ] || { echo "FAIL: concbench exited $status"; exit 1; }
+# Every row ok; each mpi row has its start-up, and its two ranks' own
+# usage from two hosts.
+python3 - "$work/out.json" <<'PYEOF' || { echo "FAIL: see above"; exit 1; }
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for b in doc["benchmarks"]:
+    assert b["status"] == "ok", (b["name"], b["error"])
+    if b["strategy"]["name"] != "mpi":
+        continue
+    hosts = sorted(h["host"] for h in b["worker_hosts"])
+    assert hosts == ["cb-h1", "cb-h2"], (b["name"], hosts)
+    assert b["runs"][0]["startup"] > 0, b["name"]
+    print("%s: start-up %.3f s, items %.3f s; %s" % (
+        b["name"], b["runs"][0]["startup"], b["runs"][0]["items_time"],
+        ", ".join("%s %d MiB" % (h["host"], h["peak_rss"] >> 20)
+                  for h in b["worker_hosts"])))
+PYEOF
+
+echo "== a rank on cb-h2 that hangs: the timeout ends the row, nothing left there"
+CONCBENCH_PLUGIN_PATH="$build/plugins" \
+  "$build/src/concbench" --plugin-dir "$build/tests/plugins" -w crashy \
+  -s mpi -p how=hang -p fail-at=5 -p items=8 -p ranks=2 \
+  -p "hosts=$work/hostfile" --runs 1 --warmups 0 --timeout 5 \
+  --format json > "$work/hang.json" && { echo "FAIL: the hang passed"; exit 1; }
+python3 -c 'import json, sys
+b = json.load(open(sys.argv[1]))["benchmarks"][0]
+assert b["status"] == "timed-out", b["status"]
+print(b["name"] + ": " + b["error"])' "$work/hang.json" || exit 1
+sleep 1
+for ns in cb-h1 cb-h2; do
+  left=$(ip netns pids "$ns")
+  [ -z "$left" ] || { echo "FAIL: left running in $ns:"; ps -o pid,cmd -p "$left"; exit 1; }
+done
+echo "PASS: ranks on two hosts, digests equal to sequential's, usage per host, a hang contained"

@@ -2,8 +2,10 @@
 /* The mpi strategy (issue 14) through the real runner, with Open MPI's
  * mpiexec --oversubscribe on this machine: api (timer and tcp) and sieve at
  * 1, 2 and 4 ranks with digests equal to sequential's, each item completed
- * exactly once; a rank that crashes and a launcher that cannot start cost
- * one row each, with the launcher's reason, and leave no rank running. */
+ * exactly once; a rank that crashes, a rank that hangs until the timeout
+ * and a launcher that cannot start cost one row each, with the launcher's
+ * reason, and leave no rank running; the JSON of an mpi row has its
+ * start-up apart from the items' time, and each rank's usage per host. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "params.h"
 #include "runner.h"
@@ -161,6 +164,162 @@ test_failures_are_contained (void)
     assert_run_fails ("sieve", srun, "needs a Slurm allocation");
 }
 
+/* A rank whose item never ends: the row's timeout stops the run, whose
+ * worker ends at SIGTERM while mpiexec, in a group of its own, gets SIGTERM
+ * from the supervisor and its grace to stop its ranks.  One timed-out row,
+ * and no launcher, rank or item server of this build left in /proc. */
+static void
+test_hang_times_out (gconstpointer data)
+{
+  if (test_skip_if_static ())
+    return;
+  const char *distribution = data;
+  CbRunOptions options = { .seed = 1, .timeout = 3 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+  const char *params[] = { "how=hang", "fail-at=3", "ranks=2", distribution,
+                           MPI_ARGS, NULL };
+  g_autoptr (CbSuite) suite = test_make_suite (registry, "crashy", "mpi",
+                                               params);
+  CbBenchInfo info = { 0 };
+  CbRunSample sample;
+  g_autoptr (GError) error = NULL;
+  guint fds = test_count_fds ();
+  gint64 t0 = g_get_monotonic_time ();
+
+  g_assert_false (cb_runner_run (runner, suite->benchmarks->pdata[0], &info,
+                                 &sample, &error));
+  g_assert_error (error, CB_RUN_ERROR, CB_RUN_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "timed out after 3 s"));
+  /* The timeout and at most its grace, with a loaded machine's slack. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 30 * G_USEC_PER_SEC);
+  g_assert_cmpuint (test_count_fds (), ==, fds);
+  g_assert_true (test_no_children ());
+  g_assert_cmpuint (count_rank_processes (), ==, 0);
+  cb_bench_info_clear (&info);
+}
+
+static JsonObject *
+benchmark_named (JsonArray *benchmarks, const char *strategy)
+{
+  for (guint i = 0; i < json_array_get_length (benchmarks); i++)
+    {
+      JsonObject *b = json_array_get_object_element (benchmarks, i);
+      JsonObject *st = json_object_get_object_member (b, "strategy");
+      if (g_strcmp0 (json_object_get_string_member (st, "name"), strategy)
+          == 0)
+        return b;
+    }
+  g_error ("no %s row", strategy);
+  return NULL;
+}
+
+/* Each run's start-up (launching the ranks, MPI_Init, building the
+ * workload on every rank) and the items' time add up to its wall time. */
+static void
+assert_startup (JsonObject *row)
+{
+  JsonArray *runs = json_object_get_array_member (row, "runs");
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, i);
+      double wall = json_object_get_double_member (run, "wall");
+      double startup = json_object_get_double_member (run, "startup");
+      double items = json_object_get_double_member (run, "items_time");
+      g_assert_cmpfloat (startup, >, 0);
+      g_assert_cmpfloat (items, >, 0);
+      g_assert_cmpfloat (startup, <, wall);
+      g_assert_cmpfloat_with_epsilon (startup + items, wall, 1e-6);
+    }
+  JsonObject *stats = json_object_get_object_member (row, "stats");
+  JsonObject *startup = json_object_get_object_member (stats, "startup");
+  g_assert_cmpint (json_object_get_int_member (startup, "n"), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (startup, "mean"), >, 0);
+  g_assert_true (json_object_has_member (stats, "items_time"));
+}
+
+/* Two ranks on this host: two records, each with its own peak RSS and CPU,
+ * and one host summing them. */
+static void
+assert_workers (JsonObject *row)
+{
+  g_autofree char *host = g_strdup (g_get_host_name ());
+  JsonArray *workers = json_object_get_array_member (row, "workers");
+
+  g_assert_cmpstr (json_object_get_string_member (row, "memory_scope"), ==,
+                   "local");
+  g_assert_cmpuint (json_array_get_length (workers), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *w = json_array_get_object_element (workers, i);
+      g_assert_cmpint (json_object_get_int_member (w, "rank"), ==, i);
+      g_assert_cmpint (json_object_get_int_member (w, "peak_rss"), >, 0);
+      g_assert_cmpfloat (json_object_get_double_member (w, "cpu_user"), >=, 0);
+      g_assert_cmpfloat (json_object_get_double_member (w, "cpu_sys"), >=, 0);
+      g_assert_cmpstr (json_object_get_string_member (w, "host"), !=, "");
+    }
+  JsonArray *hosts = json_object_get_array_member (row, "worker_hosts");
+  g_assert_cmpuint (json_array_get_length (hosts), ==, 1);
+  JsonObject *h = json_array_get_object_element (hosts, 0);
+  g_assert_cmpint (json_object_get_int_member (h, "workers"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (h, "peak_rss"), >, 0);
+}
+
+/* A strategy that never calls started() nor worker_usage() (sequential)
+ * has none of those members: its wall time is all there is. */
+static void
+assert_nothing_reported (JsonObject *row)
+{
+  JsonArray *runs = json_object_get_array_member (row, "runs");
+  JsonObject *run = json_array_get_object_element (runs, 0);
+  JsonObject *stats = json_object_get_object_member (row, "stats");
+
+  g_assert_false (json_object_has_member (run, "startup"));
+  g_assert_false (json_object_has_member (run, "items_time"));
+  g_assert_false (json_object_has_member (stats, "startup"));
+  g_assert_false (json_object_has_member (row, "workers"));
+  g_assert_false (json_object_has_member (row, "memory_scope"));
+}
+
+static void
+test_json_startup_and_workers (void)
+{
+  g_autoptr (TestExec) exec = test_exec (
+      "-w", "sieve", "-s", "sequential", "-s", "mpi", "-p", "items=4",
+      "-p", "complexity=3000", "-p", "ranks=2", "-p", MPI_ARGS,
+      "--warmups", "0", "--runs", "2", "--timeout", "60", "--format", "json",
+      NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  if (exec->status != 0)
+    g_error ("exit %d:\n%s", exec->status, exec->err);
+  if (!json_parser_load_from_data (parser, exec->out, -1, &error))
+    g_error ("not JSON (%s):\n%.400s", error->message, exec->out);
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *benchmarks = json_object_get_array_member (root, "benchmarks");
+  JsonObject *mpi = benchmark_named (benchmarks, "mpi");
+  assert_startup (mpi);
+  assert_workers (mpi);
+  assert_nothing_reported (benchmark_named (benchmarks, "sequential"));
+  g_assert_cmpuint (count_rank_processes (), ==, 0);
+}
+
+/* The table's memory note says what the PSS column covers for the row. */
+static void
+test_table_says_memory_is_local (void)
+{
+  g_autoptr (TestExec) exec = test_exec (
+      "-w", "sieve", "-s", "mpi", "-p", "items=2", "-p", "complexity=3000",
+      "-p", "ranks=2", "-p", MPI_ARGS, "--warmups", "0", "--runs", "1",
+      "--timeout", "60", NULL);
+
+  if (exec->status != 0)
+    g_error ("exit %d:\n%s", exec->status, exec->err);
+  if (strstr (exec->out, "show only the local process tree") == NULL)
+    g_error ("no note on the memory column in:\n%s", exec->out);
+}
+
 /* --list-plugins shows mpi with its parameters. */
 static void
 test_listed (void)
@@ -192,6 +351,17 @@ main (int argc, char **argv)
   g_test_add_func ("/mpi/api-tcp", test_api_tcp);
   g_test_add_func ("/mpi/failures-are-contained",
                    test_failures_are_contained);
+  /* Before the tests that run concbench: a GSubprocess's descriptors close
+   * in GLib's worker thread after it returns, which the descriptor count
+   * around a run would see. */
+  g_test_add_data_func ("/mpi/hang-times-out-static", "distribution=static",
+                        test_hang_times_out);
+  g_test_add_data_func ("/mpi/hang-times-out-dynamic",
+                        "distribution=dynamic", test_hang_times_out);
+  g_test_add_func ("/mpi/json-startup-and-workers",
+                   test_json_startup_and_workers);
+  g_test_add_func ("/mpi/table-says-memory-is-local",
+                   test_table_says_memory_is_local);
   g_test_add_func ("/mpi/listed", test_listed);
   int status = g_test_run ();
   cb_registry_free (registry);

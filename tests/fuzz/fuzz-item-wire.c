@@ -58,6 +58,13 @@ check_round_trip (const CbWireMsg *msg, const uint8_t *data, gsize used)
       FUZZ_CHECK (msg->data == data + CB_WIRE_HEADER_SIZE + 4,
                   "error text inside the message");
       return; /* text with a NUL does not re-encode through a C string */
+    case CB_WIRE_USAGE:
+      {
+        CbWireUsage usage;
+        cb_wire_decode_usage (msg, &usage);
+        FUZZ_CHECK (strlen (usage.host) <= CB_WIRE_HOST_MAX, "host bounded");
+        return; /* nor does a host name with a NUL */
+      }
     default:
       FUZZ_CHECK (FALSE, "decoded an unknown kind %d", msg->kind);
     }
