@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "counters.h"
 #include "params.h"
 
 static void
@@ -32,7 +33,7 @@ add_params (GPtrArray *argv, const char *key, const CbParamSet *set)
 
 GStrv
 cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
-                guint64 timer_slack, int result_fd)
+                guint64 timer_slack, guint32 counters, int result_fd)
 {
   GPtrArray *argv = g_ptr_array_new ();
   char number[32];
@@ -44,6 +45,8 @@ cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
   add_arg (argv, "seed", number);
   g_snprintf (number, sizeof number, "%" G_GUINT64_FORMAT, timer_slack);
   add_arg (argv, "timer-slack", number);
+  g_snprintf (number, sizeof number, "%u", counters);
+  add_arg (argv, "counters", number);
   add_arg (argv, "workload", bench->workload->desc->workload->name);
   add_arg (argv, "workload-file", bench->workload->path);
   add_arg (argv, "strategy", bench->strategy->desc->strategy->name);
@@ -109,6 +112,9 @@ parse_arg (CbRecipe *recipe, const char *key, const char *value,
   else if (strcmp (key, "timer-slack") == 0)
     return parse_number (key, value, G_MAXUINT64, &recipe->timer_slack,
                          error);
+  else if (strcmp (key, "counters") == 0)
+    return parse_number (key, value, CB_COUNTERS_ALL, &recipe->counters,
+                         error);
   else if (strcmp (key, "workload") == 0)
     set_text (&recipe->workload, value);
   else if (strcmp (key, "workload-file") == 0)
@@ -135,6 +141,7 @@ cb_recipe_parse (int argc, char **argv, GError **error)
 {
   g_autoptr (CbRecipe) recipe = g_new0 (CbRecipe, 1);
   recipe->result_fd = -1;
+  recipe->counters = CB_COUNTERS_SOFTWARE;
   recipe->workload_params = g_ptr_array_new_with_free_func (g_free);
   recipe->strategy_params = g_ptr_array_new_with_free_func (g_free);
 

@@ -8,6 +8,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "counters.h"
+
 /* Results travel from the worker to the runner in a memfd the worker sizes
  * once it knows the item count.  The mapping is shared, so the worker's own
  * forked children (a process pool) write their item records into it too. */
@@ -46,6 +48,9 @@ typedef struct {
   guint64 final_pss, final_rss; /* its process group at that moment */
   guint64 children_maxrss;      /* the largest child it had reaped */
   guint64 timer_slack;          /* ns, PR_GET_TIMERSLACK; 0 when unknown */
+  CbCounterReading counters;    /* over execute, the whole tree */
+  guint64 faults; /* minor + major page faults over execute, getrusage's
+                   * count of the worker and the children it reaped */
   gint32 n_out_of_range; /* complete() calls for an item >= n_items */
   guint32 out_of_range[OUT_OF_RANGE_MAX]; /* the first of those items */
   char error[ERROR_MAX];
