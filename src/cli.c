@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "counters.h"
 #include "params.h"
 
 #define DEFAULT_MAX_TIME 10.0
@@ -176,6 +177,11 @@ apply_single (CbOptions *o, const char *name, const char *value,
   else if (strcmp (name, "--timer-slack") == 0)
     return parse_count (name, value, 1, G_MAXUINT32, &o->timer_slack_ns,
                         error);
+  else if (strcmp (name, "--counters") == 0)
+    {
+      o->counters_given = TRUE;
+      return cb_counters_parse (value, &o->counters, error);
+    }
   else if (strcmp (name, "--format") == 0)
     o->format = g_strdup (value);
   else if (strcmp (name, "--output") == 0)
@@ -287,6 +293,14 @@ option_entries (CbOptions *o)
             "Set the workers' timer slack (PR_SET_TIMERSLACK) to NS "
             "nanoseconds [default: the system's]",
             "NS"),
+    SINGLE ("counters", 0,
+            "Count LIST through perf_event_open over each run's whole "
+            "process tree and show them in the table: task-clock, "
+            "context-switches, cpu-migrations, page-faults, cycles, "
+            "instructions, ipc, cache-misses, branch-misses, software, "
+            "hardware, all or none [default: software, in JSON and CSV "
+            "only]",
+            "LIST"),
     FLAG ("items", 0,
           "Write each item's completion time and digest, per run, into the "
           "JSON"),

@@ -25,6 +25,8 @@ typedef struct {
   guint64 timer_slack_ns; /* 0: leave the workers' at the system's */
   gboolean items;         /* --items: per-item evidence in the JSON */
   guint64 memory_limit; /* bytes; 0: none */
+  guint32 counters;       /* --counters: CB_COUNTER_BIT()s */
+  gboolean counters_given;
   char *format;
   char *output;
   GStrv exports;

@@ -203,6 +203,8 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
   s->run.memory_interval
       = s->memory_sampled ? o->memory_interval_ms / 1000.0 : 0;
   s->run.timer_slack = o->timer_slack_ns;
+  s->run.counters = o->counters_given ? o->counters : CB_COUNTERS_SOFTWARE;
+  s->run.counter_columns = o->counters_given ? o->counters : 0;
   s->run.keep_items = o->items;
   s->run.memory_limit = o->memory_limit;
 }

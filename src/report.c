@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "counters-report.h"
 #include "format.h"
 
 /* ------------------------------------------------------------------------ */
@@ -367,7 +368,8 @@ set_figures (CbTable *table, guint row, const CbResult *r, const Units *u)
 }
 
 static void
-add_result_row (CbTable *table, const CbResult *r, const Units *u)
+add_result_row (CbTable *table, const CbReport *report, const CbResult *r,
+                const Units *u)
 {
   char *span = failure_text (r);
   gboolean red = span != NULL && r->status != CB_RESULT_PENDING;
@@ -377,13 +379,17 @@ add_result_row (CbTable *table, const CbResult *r, const Units *u)
   if (span != NULL)
     cb_table_set_span (table, row, span);
   else
-    set_figures (table, row, r, u);
+    {
+      set_figures (table, row, r, u);
+      cb_report_counter_cells (table, row, N_COLS, report, r);
+    }
 }
 
 CbTable *
 cb_report_table (const CbReport *report)
 {
-  CbTable *table = cb_table_new (N_COLS);
+  CbTable *table
+      = cb_table_new (N_COLS + cb_report_counter_columns (report));
   Units u = {
     cb_time_unit_for (column_largest (report->results, wall_mean)),
     cb_time_unit_for (column_largest (report->results, wall_stddev)),
@@ -404,8 +410,9 @@ cb_report_table (const CbReport *report)
   cb_table_set_column (table, COL_SPEEDUP, g_strdup ("Speedup"), TRUE);
   cb_table_set_column (table, COL_EFFICIENCY, g_strdup ("Efficiency"), TRUE);
   cb_table_set_column (table, COL_CPU, g_strdup ("CPU"), TRUE);
+  cb_report_counter_headers (table, N_COLS, report);
   for (guint i = 0; i < report->results->len; i++)
-    add_result_row (table, report->results->pdata[i], &u);
+    add_result_row (table, report, report->results->pdata[i], &u);
   return table;
 }
 

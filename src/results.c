@@ -277,6 +277,16 @@ warn_leftovers (CbResult *result)
 }
 
 static void
+counter_means (CbResult *result)
+{
+  guint n = result->samples->len;
+  g_autofree CbCounterReading *readings = g_new0 (CbCounterReading, n + 1);
+  for (guint i = 0; i < n; i++)
+    readings[i] = g_array_index (result->samples, CbRunSample, i).counters;
+  cb_counter_means_compute (readings, n, &result->counters);
+}
+
+static void
 analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
              gboolean memory_sampled)
 {
@@ -294,6 +304,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
       cpu[i] = s->cpu_user + s->cpu_sys;
     }
   cb_stats_compute (cpu, n, &result->cpu);
+  counter_means (result);
   memory_stats (result, memory_sampled);
   /* Below the timer floor, rusage granularity swamps the ratio. */
   result->cpu_util = result->wall.mean >= TIMER_FLOOR

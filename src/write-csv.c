@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "counters-report.h"
 #include "format.h"
 
 /* Appends one field, comma-separated from what line holds. */
@@ -157,7 +158,15 @@ csv_param_value (const CbBenchmark *bench, const char *column)
 }
 
 static void
-csv_append_header (GString *out, GPtrArray *param_columns)
+csv_append_all (GString *line, GPtrArray *fields)
+{
+  for (guint i = 0; i < fields->len; i++)
+    csv_append_field (line, fields->pdata[i]);
+}
+
+static void
+csv_append_header (GString *out, const CbReport *report,
+                   GPtrArray *param_columns)
 {
   g_autoptr (GString) line = g_string_new (NULL);
   static const char *const leading[] = { "name", "status", "error",
@@ -169,13 +178,16 @@ csv_append_header (GString *out, GPtrArray *param_columns)
   csv_append_field (line, "n");
   for (guint i = 0; i < G_N_ELEMENTS (csv_figures); i++)
     csv_append_field (line, csv_figures[i].name);
+  g_autoptr (GPtrArray) counters = cb_report_counter_fields (report, NULL);
+  csv_append_all (line, counters);
   csv_append_field (line, "outliers");
   csv_append_field (line, "warnings");
   csv_append_line (out, line);
 }
 
 static void
-csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns)
+csv_append_result (GString *out, const CbReport *report, const CbResult *r,
+                   GPtrArray *param_columns)
 {
   g_autoptr (GString) line = g_string_new (NULL);
   g_autofree char *n = g_strdup_printf ("%u", r->samples ? r->samples->len : 0);
@@ -194,6 +206,8 @@ csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns)
   csv_append_field (line, n);
   for (guint i = 0; i < G_N_ELEMENTS (csv_figures); i++)
     csv_append_figure (line, r, &csv_figures[i]);
+  g_autoptr (GPtrArray) counters = cb_report_counter_fields (report, r);
+  csv_append_all (line, counters);
   csv_append_field (line, cb_report_result_measured (r) ? outliers : NULL);
   csv_append_field (line, warnings);
   csv_append_line (out, line);
@@ -205,9 +219,10 @@ render_report (const CbReport *report)
   GString *out = g_string_new (NULL);
   g_autoptr (GPtrArray) param_columns = csv_param_columns (report->results);
 
-  csv_append_header (out, param_columns);
+  csv_append_header (out, report, param_columns);
   for (guint i = 0; i < report->results->len; i++)
-    csv_append_result (out, report->results->pdata[i], param_columns);
+    csv_append_result (out, report, report->results->pdata[i],
+                       param_columns);
   return g_string_free (out, FALSE);
 }
 
