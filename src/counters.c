@@ -187,7 +187,10 @@ open_user_only (CbCounters *c, CbCounter counter, OpenState *os, gint32 *e)
       return -1;
     }
   *e = 0;
-  c->reading.user_only |= CB_COUNTER_BIT (counter);
+  /* task-clock is the time the tree ran, kernel time included, whatever
+   * exclude_kernel says: only the sampled counters lose kernel events. */
+  if (counter != CB_COUNTER_TASK_CLOCK)
+    c->reading.user_only |= CB_COUNTER_BIT (counter);
   return fd;
 }
 

@@ -7,6 +7,7 @@
 #include <config.h>
 #endif
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -58,6 +59,70 @@ test_parse_names (void)
       g_assert_true (cb_counters_parse (cb_counter_name (c), &mask, NULL));
       g_assert_cmphex (mask, ==, CB_COUNTER_BIT (c));
     }
+}
+
+static gboolean
+notes_equal (const CbCounterReading *r, guint32 shown, const char *expected)
+{
+  g_auto (GStrv) notes = cb_counters_notes (r, shown);
+  g_autofree char *joined = g_strjoinv ("|", notes);
+  g_test_message ("notes: %s", joined);
+  return g_strcmp0 (joined, expected) == 0;
+}
+
+/* The notes from readings made up for what this machine cannot show: a
+ * refused perf_event_open, a non-root worker under paranoid 2, a busy PMU
+ * that multiplexed. */
+static void
+test_notes (void)
+{
+  CbCounterReading r = { .requested = CB_COUNTERS_SOFTWARE, .paranoid = 3 };
+  for (guint c = 0; c < 4; c++)
+    r.errnos[c] = EACCES;
+  g_autofree char *refused = g_strdup_printf (
+      "software counters: not available: perf_event_open refused (%s; "
+      "perf_event_paranoid 3, or a sandbox)",
+      g_strerror (EACCES));
+  g_assert_true (notes_equal (&r, CB_COUNTERS_ALL, refused));
+  /* Only what is shown is spoken of. */
+  g_assert_true (notes_equal (&r, CB_COUNTERS_HARDWARE, ""));
+
+  CbCounterReading u = { .requested = CB_COUNTERS_ALL, .paranoid = 2 };
+  u.counted = BIT (TASK_CLOCK) | BIT (PAGE_FAULTS) | BIT (CYCLES)
+              | BIT (INSTRUCTIONS);
+  u.user_only = BIT (PAGE_FAULTS) | BIT (CYCLES) | BIT (INSTRUCTIONS);
+  u.scaled = BIT (CYCLES);
+  u.errnos[CB_COUNTER_CONTEXT_SWITCHES] = CB_COUNTER_ERRNO_KERNEL_ONLY;
+  u.errnos[CB_COUNTER_CPU_MIGRATIONS] = CB_COUNTER_ERRNO_KERNEL_ONLY;
+  u.errnos[CB_COUNTER_CACHE_MISSES] = ENOENT;
+  u.errnos[CB_COUNTER_BRANCH_MISSES] = ENOENT;
+  g_assert_true (notes_equal (
+      &u, CB_COUNTERS_ALL,
+      "context-switches, cpu-migrations: not available: counted in the "
+      "kernel, which perf_event_paranoid 2 keeps from a worker that is not "
+      "root|cache-misses, branch-misses: not exposed by this machine|"
+      "page-faults, cycles, instructions: user space only (kernel profiling "
+      "refused by perf_event_paranoid 2)|cycles: multiplexed, scaled by time "
+      "enabled / running"));
+
+  /* Means: over the runs that counted, and IPC as a ratio of means. */
+  CbCounterReading runs[2] = { u, u };
+  runs[0].values[CB_COUNTER_TASK_CLOCK] = 1000000000;
+  runs[1].values[CB_COUNTER_TASK_CLOCK] = 3000000000;
+  runs[0].values[CB_COUNTER_CYCLES] = 100;
+  runs[1].values[CB_COUNTER_CYCLES] = 300;
+  runs[0].values[CB_COUNTER_INSTRUCTIONS] = 300;
+  runs[1].values[CB_COUNTER_INSTRUCTIONS] = 500;
+  runs[1].counted &= ~BIT (PAGE_FAULTS);
+  runs[0].values[CB_COUNTER_PAGE_FAULTS] = 7;
+  CbCounterMeans m;
+  cb_counter_means_compute (runs, 2, &m);
+  g_assert_cmpfloat_with_epsilon (m.mean[CB_COUNTER_TASK_CLOCK], 2.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (m.mean[CB_COUNTER_PAGE_FAULTS], 7, 1e-12);
+  g_assert_cmpfloat_with_epsilon (m.ipc, 2.0, 1e-12);
+  g_assert_true (isnan (m.mean[CB_COUNTER_CACHE_MISSES]));
+  g_assert_cmphex (m.counted, ==, u.counted);
+  g_assert_cmphex (m.scaled, ==, BIT (CYCLES));
 }
 
 static void
@@ -265,6 +330,7 @@ main (int argc, char **argv)
   registry = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
   g_test_add_func ("/counters/parse-names", test_parse_names);
   g_test_add_func ("/counters/unknown-name", test_unknown_name_is_usage_error);
+  g_test_add_func ("/counters/notes", test_notes);
   g_test_add_data_func ("/counters/task-clock/threads", "pthread",
                         test_task_clock);
   g_test_add_data_func ("/counters/task-clock/processes", "procpool",
