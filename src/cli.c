@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpulist.h"
+#include "counters.h"
 #include "params.h"
 #include "placement.h"
 
@@ -195,6 +196,11 @@ apply_single (CbOptions *o, const char *name, const char *value,
     return (o->affinity = cb_cpu_list_for_affinity (value, error)) != NULL;
   else if (strcmp (name, "--nice") == 0)
     return parse_nice (value, o, error);
+  else if (strcmp (name, "--counters") == 0)
+    {
+      o->counters_given = TRUE;
+      return cb_counters_parse (value, &o->counters, error);
+    }
   else if (strcmp (name, "--format") == 0)
     o->format = g_strdup (value);
   else if (strcmp (name, "--output") == 0)
@@ -314,6 +320,14 @@ option_entries (CbOptions *o)
             "Run the workers at nice value N, -20 to 19 (below concbench's "
             "own needs root) [default: concbench's]",
             "N"),
+    SINGLE ("counters", 0,
+            "Count LIST through perf_event_open over each run's whole "
+            "process tree and show them in the table: task-clock, "
+            "context-switches, cpu-migrations, page-faults, cycles, "
+            "instructions, ipc, cache-misses, branch-misses, software, "
+            "hardware, all or none [default: software, in JSON and CSV "
+            "only]",
+            "LIST"),
     FLAG ("items", 0,
           "Write each item's completion time and digest, per run, into the "
           "JSON"),

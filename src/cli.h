@@ -28,6 +28,8 @@ typedef struct {
   gboolean has_nice;
   int nice;               /* the workers' nice value, when has_nice */
   guint64 memory_limit; /* bytes; 0: none */
+  guint32 counters;       /* --counters: CB_COUNTER_BIT()s */
+  gboolean counters_given;
   char *format;
   char *output;
   GStrv exports;

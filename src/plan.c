@@ -207,6 +207,8 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
   s->run.placement.cpus = g_strdup (o->affinity);
   s->run.placement.has_nice = o->has_nice;
   s->run.placement.nice = o->nice;
+  s->run.counters = o->counters_given ? o->counters : CB_COUNTERS_SOFTWARE;
+  s->run.counter_columns = o->counters_given ? o->counters : 0;
   s->run.keep_items = o->items;
   s->run.memory_limit = o->memory_limit;
 }

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "counters.h"
 #include "params.h"
 
 static void
@@ -33,7 +34,7 @@ add_params (GPtrArray *argv, const char *key, const CbParamSet *set)
 GStrv
 cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
                 guint64 timer_slack, const CbPlacement *placement,
-                int result_fd)
+                guint32 counters, int result_fd)
 {
   GPtrArray *argv = g_ptr_array_new ();
   char number[32];
@@ -52,6 +53,8 @@ cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
       g_snprintf (number, sizeof number, "%d", placement->nice);
       add_arg (argv, "nice", number);
     }
+  g_snprintf (number, sizeof number, "%u", counters);
+  add_arg (argv, "counters", number);
   add_arg (argv, "workload", bench->workload->desc->workload->name);
   add_arg (argv, "workload-file", bench->workload->path);
   add_arg (argv, "strategy", bench->strategy->desc->strategy->name);
@@ -137,6 +140,9 @@ parse_arg (CbRecipe *recipe, const char *key, const char *value,
     set_text (&recipe->placement.cpus, value);
   else if (strcmp (key, "nice") == 0)
     return parse_nice (value, &recipe->placement, error);
+  else if (strcmp (key, "counters") == 0)
+    return parse_number (key, value, CB_COUNTERS_ALL, &recipe->counters,
+                         error);
   else if (strcmp (key, "workload") == 0)
     set_text (&recipe->workload, value);
   else if (strcmp (key, "workload-file") == 0)
@@ -163,6 +169,7 @@ cb_recipe_parse (int argc, char **argv, GError **error)
 {
   g_autoptr (CbRecipe) recipe = g_new0 (CbRecipe, 1);
   recipe->result_fd = -1;
+  recipe->counters = CB_COUNTERS_SOFTWARE;
   recipe->workload_params = g_ptr_array_new_with_free_func (g_free);
   recipe->strategy_params = g_ptr_array_new_with_free_func (g_free);
 

@@ -13,6 +13,7 @@ typedef struct {
   guint64 seed;
   guint64 timer_slack; /* ns to set in the worker; 0: leave the system's */
   CbPlacement placement; /* --affinity, --nice */
+  guint64 counters;    /* CB_COUNTER_BIT()s to count; absent: software */
   char *workload, *workload_file;
   char *strategy, *strategy_file;
   GPtrArray *workload_params, *strategy_params; /* "name=text" */
@@ -21,7 +22,8 @@ typedef struct {
 /* The worker program's argv, program first, for one run of bench. */
 GStrv cb_recipe_argv (const char *program, const CbBenchmark *bench,
                       guint64 seed, guint64 timer_slack,
-                      const CbPlacement *placement, int result_fd);
+                      const CbPlacement *placement, guint32 counters,
+                      int result_fd);
 
 CbRecipe *cb_recipe_parse (int argc, char **argv, GError **error);
 void cb_recipe_free (CbRecipe *recipe);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "counters-report.h"
 #include "format.h"
 #include "throughput.h"
 #include "run-reports.h"
@@ -418,7 +419,8 @@ set_throughput (CbTable *table, guint row, const CbResult *r, const Units *u)
 }
 
 static void
-add_result_row (CbTable *table, const CbResult *r, const Units *u)
+add_result_row (CbTable *table, const CbReport *report, const CbResult *r,
+                const Units *u)
 {
   char *span = failure_text (r);
   gboolean red = span != NULL && r->status != CB_RESULT_PENDING;
@@ -428,9 +430,12 @@ add_result_row (CbTable *table, const CbResult *r, const Units *u)
   if (span != NULL)
     cb_table_set_span (table, row, span);
   else
-    set_figures (table, row, r, u);
-  if (span == NULL)
-    set_throughput (table, row, r, u);
+    {
+      set_figures (table, row, r, u);
+      set_throughput (table, row, r, u);
+      guint first_counter = N_COLS + (u->has_throughput ? 1 : 0);
+      cb_report_counter_cells (table, row, first_counter, report, r);
+    }
 }
 
 CbTable *
@@ -443,7 +448,8 @@ cb_report_table (const CbReport *report)
     cb_throughput_any (report->results),
     cb_throughput_unit_for (report->results),
   };
-  CbTable *table = cb_table_new (N_COLS + (u.has_throughput ? 1 : 0));
+  CbTable *table = cb_table_new (N_COLS + (u.has_throughput ? 1 : 0)
+                                 + cb_report_counter_columns (report));
 
   cb_table_set_column (table, COL_NAME, g_strdup ("Benchmark"), FALSE);
   cb_table_set_column (table, COL_MEAN,
@@ -463,8 +469,10 @@ cb_report_table (const CbReport *report)
     cb_table_set_column (table, N_COLS,
                          g_strdup_printf ("Throughput (%s)", u.throughput.name),
                          TRUE);
+  cb_report_counter_headers (table, N_COLS + (u.has_throughput ? 1 : 0),
+                             report);
   for (guint i = 0; i < report->results->len; i++)
-    add_result_row (table, report->results->pdata[i], &u);
+    add_result_row (table, report, report->results->pdata[i], &u);
   return table;
 }
 

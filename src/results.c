@@ -289,6 +289,16 @@ warn_leftovers (CbResult *result)
 }
 
 static void
+counter_means (CbResult *result)
+{
+  guint n = result->samples->len;
+  g_autofree CbCounterReading *readings = g_new0 (CbCounterReading, n + 1);
+  for (guint i = 0; i < n; i++)
+    readings[i] = g_array_index (result->samples, CbRunSample, i).counters;
+  cb_counter_means_compute (readings, n, &result->counters);
+}
+
+static void
 analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
              gboolean memory_sampled)
 {
@@ -307,6 +317,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
     }
   cb_stats_compute (cpu, n, &result->cpu);
   result->has_throughput = cb_throughput_stats (result, &result->throughput);
+  counter_means (result);
   memory_stats (result, memory_sampled);
   cb_run_reports_analyse (result);
   /* Below the timer floor, rusage granularity swamps the ratio. */

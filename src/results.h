@@ -50,6 +50,7 @@ typedef struct {
   double overshoot_mean, overshoot_max; /* service time over requested waits */
   guint outliers;
   guint n_leftovers;     /* processes killed after their run, all runs */
+  CbCounterMeans counters; /* perf counters over the runs that counted */
   GStrv warnings;
 } CbResult;
 

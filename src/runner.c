@@ -241,6 +241,8 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res,
   fill_memory (sample, shared, res);
   sample->n_samples = res->n_samples;
   sample->timer_slack = shared->timer_slack;
+  sample->counters = shared->counters;
+  sample->faults = shared->faults;
   sample->n_items = n;
   sample->completion = g_new0 (double, n);
   sample->service = g_new0 (double, n);
@@ -476,7 +478,8 @@ start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
   const char *program = cb_worker_program ();
   g_auto (GStrv) argv = cb_recipe_argv (program, bench, runner->options.seed,
                                         runner->options.timer_slack,
-                                        &runner->options.placement, fd);
+                                        &runner->options.placement,
+                                        runner->options.counters, fd);
   if (!open_pipes (go, status, error))
     return -1;
   CbWorkerLaunch launch = { .program = program, .argv = argv,

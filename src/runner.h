@@ -3,6 +3,7 @@
 #pragma once
 
 #include "placement.h"
+#include "counters.h"
 #include "suite.h"
 
 /* One timed execution of a benchmark. */
@@ -24,6 +25,8 @@ typedef struct {
   guint64 worker_hwm, worker_maxrss;    /* bytes, the worker alone */
   guint n_samples; /* memory samples taken */
   guint64 timer_slack; /* ns, the worker's PR_GET_TIMERSLACK; 0: unknown */
+  CbCounterReading counters; /* over execute, the worker's whole tree */
+  guint64 faults; /* page faults over execute by getrusage, as cpu_user */
   /* What the worker's processes wrote to stdout and stderr: the first
    * CB_OUTPUT_KEEP bytes (NULL: nothing) and how many in all (at least:
    * output beyond the pipe's buffer is refused to the writer, not counted) */
@@ -67,6 +70,8 @@ typedef struct {
   double memory_interval; /* seconds between samples; <= 0: no sampling */
   guint64 timer_slack; /* ns set in the workers; 0: the system's */
   CbPlacement placement; /* --affinity, --nice; cpus borrowed */
+  guint32 counters;        /* CB_COUNTER_BIT()s the workers count; 0: none */
+  guint32 counter_columns; /* those the table shows (--counters); 0: none */
   gboolean keep_items; /* fill CbRunSample.digests (--items) */
   guint64 memory_limit; /* bytes for the worker's tree; 0: none */
   /* Do not put workers in a cgroup of their own even where one can be

@@ -8,6 +8,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "counters.h"
+
 /* Results travel from the worker to the runner in a memfd the worker sizes
  * once it knows the item count.  The mapping is shared, so the worker's own
  * forked children (a process pool) write their item records into it too. */
@@ -55,6 +57,9 @@ typedef struct {
    * SHARED_WORKERS_MAX, the rest only counted. */
   gint64 t_started;
   guint32 n_workers, workers_dropped;
+  CbCounterReading counters;    /* over execute, the whole tree */
+  guint64 faults; /* minor + major page faults over execute, getrusage's
+                   * count of the worker and the children it reaped */
   gint32 n_out_of_range; /* complete() calls for an item >= n_items */
   guint32 out_of_range[OUT_OF_RANGE_MAX]; /* the first of those items */
   char error[ERROR_MAX];

@@ -70,7 +70,8 @@ run_recipe (const CbRecipe *recipe)
       cb_recipe_benchmark_clear (&bench);
       return 1;
     }
-  int status = cb_worker_run (&bench, recipe->seed, recipe->result_fd);
+  int status = cb_worker_run (&bench, recipe->seed,
+                              (guint32) recipe->counters, recipe->result_fd);
   cb_recipe_benchmark_clear (&bench);
   return status;
 }

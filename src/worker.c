@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "counters.h"
 #include "job-recipe.h"
 #include "job-reports.h"
 #include "proctree.h"
@@ -244,9 +245,10 @@ check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
   return TRUE;
 }
 
-/* CPU seconds of this process's threads plus its reaped children. */
+/* CPU seconds and page faults of this process's threads plus its reaped
+ * children. */
 static void
-cpu_now (double *user, double *sys)
+cpu_now (double *user, double *sys, guint64 *faults)
 {
   struct rusage self, children;
   getrusage (RUSAGE_SELF, &self);
@@ -255,6 +257,8 @@ cpu_now (double *user, double *sys)
           + shared_timeval_seconds (children.ru_utime);
   *sys = shared_timeval_seconds (self.ru_stime)
          + shared_timeval_seconds (children.ru_stime);
+  *faults = (guint64) (self.ru_minflt + self.ru_majflt + children.ru_minflt
+                       + children.ru_majflt);
 }
 
 /* What the worker can say of its own memory when execute returns, before
@@ -344,24 +348,32 @@ prepare_state (const CbBenchmark *bench, guint64 seed, int fd,
   return TRUE;
 }
 
-/* Runs execute between the two clock and CPU readings. */
+/* Runs execute between the two clock, CPU and counter readings.  The
+ * counters are inherited by every thread and child execute creates; its
+ * children have exited when it returns, so their counts are in. */
 static gboolean
 timed_execute (const CbStrategyClass *st, const CbJob *job, Shared *shared,
-               GError **error)
+               guint32 counters, GError **error)
 {
   double user0, sys0, user1, sys1;
-  cpu_now (&user0, &sys0);
+  guint64 faults0, faults1;
+  g_autoptr (CbCounters) perf = cb_counters_open (counters);
+  cb_counters_enable (perf);
+  cpu_now (&user0, &sys0, &faults0);
   shared->t_start = shared_now_ns ();
   gboolean ok = st->execute (job, error);
   shared->t_end = shared_now_ns ();
-  cpu_now (&user1, &sys1);
+  cpu_now (&user1, &sys1, &faults1);
+  cb_counters_read (perf, &shared->counters);
+  shared->faults = faults1 - faults0;
   shared->cpu_user = user1 - user0;
   shared->cpu_sys = sys1 - sys0;
   return ok;
 }
 
 int
-cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
+cb_worker_run (const CbBenchmark *bench, guint64 seed, guint32 counters,
+               int fd)
 {
   const CbWorkloadClass *wk = bench->workload->desc->workload;
   const CbStrategyClass *st = bench->strategy->desc->strategy;
@@ -400,7 +412,7 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   cb_steps_workload_needs (bench->workload, state.workload,
                            state.shared->slots, &wk_need);
   gboolean ok = check_limits (st, &sparams, n, &wk_need, &error)
-                && timed_execute (st, &job, state.shared, &error)
+                && timed_execute (st, &job, state.shared, counters, &error)
                 && cb_job_reports_write (reports, fd, &error);
   state.shared->finished = 1;
   take_final_reading (state.shared);

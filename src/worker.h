@@ -5,9 +5,11 @@
 
 #include "suite.h"
 
-/* Runs bench once with seed and writes the results to the result area
- * fd; returns the worker's exit status. */
-int cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd);
+/* Runs bench once with seed, counting counters (CB_COUNTER_BIT()s), and
+ * writes the results to the result area fd; returns the worker's exit
+ * status. */
+int cb_worker_run (const CbBenchmark *bench, guint64 seed, guint32 counters,
+                   int fd);
 /* Writes a failure that happened before the result area was sized (the
  * benchmark could not be rebuilt, the workload not created) into it. */
 void cb_worker_fail_early (int fd, const GError *error,

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "counters-report.h"
 #include "format.h"
 #include "throughput.h"
 
@@ -158,7 +159,15 @@ csv_param_value (const CbBenchmark *bench, const char *column)
 }
 
 static void
-csv_append_header (GString *out, GPtrArray *param_columns, gboolean bytes)
+csv_append_all (GString *line, GPtrArray *fields)
+{
+  for (guint i = 0; i < fields->len; i++)
+    csv_append_field (line, fields->pdata[i]);
+}
+
+static void
+csv_append_header (GString *out, const CbReport *report,
+                   GPtrArray *param_columns, gboolean bytes)
 {
   g_autoptr (GString) line = g_string_new (NULL);
   static const char *const leading[] = { "name", "status", "error",
@@ -172,6 +181,8 @@ csv_append_header (GString *out, GPtrArray *param_columns, gboolean bytes)
     csv_append_field (line, csv_figures[i].name);
   if (bytes)
     csv_append_field (line, "throughput_bytes_per_s");
+  g_autoptr (GPtrArray) counters = cb_report_counter_fields (report, NULL);
+  csv_append_all (line, counters);
   csv_append_field (line, "outliers");
   csv_append_field (line, "warnings");
   csv_append_line (out, line);
@@ -187,8 +198,8 @@ csv_append_throughput (GString *line, const CbResult *r)
 }
 
 static void
-csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns,
-                   gboolean bytes)
+csv_append_result (GString *out, const CbReport *report, const CbResult *r,
+                   GPtrArray *param_columns, gboolean bytes)
 {
   g_autoptr (GString) line = g_string_new (NULL);
   g_autofree char *n = g_strdup_printf ("%u", r->samples ? r->samples->len : 0);
@@ -209,6 +220,8 @@ csv_append_result (GString *out, const CbResult *r, GPtrArray *param_columns,
     csv_append_figure (line, r, &csv_figures[i]);
   if (bytes)
     csv_append_throughput (line, r);
+  g_autoptr (GPtrArray) counters = cb_report_counter_fields (report, r);
+  csv_append_all (line, counters);
   csv_append_field (line, cb_report_result_measured (r) ? outliers : NULL);
   csv_append_field (line, warnings);
   csv_append_line (out, line);
@@ -222,9 +235,10 @@ render_report (const CbReport *report)
   /* Like the parameter columns, only where some row has one. */
   gboolean bytes = cb_throughput_any (report->results);
 
-  csv_append_header (out, param_columns, bytes);
+  csv_append_header (out, report, param_columns, bytes);
   for (guint i = 0; i < report->results->len; i++)
-    csv_append_result (out, report->results->pdata[i], param_columns, bytes);
+    csv_append_result (out, report, report->results->pdata[i], param_columns,
+                       bytes);
   return g_string_free (out, FALSE);
 }
 

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
+#include "counters-json.h"
 #include "read-json.h"
 #include "write-json-environment.h"
 #include "write-json-reports.h"
@@ -264,6 +265,7 @@ json_add_run (JsonBuilder *b, const CbRunSample *s)
     json_add_uint64 (b, "timer_slack_ns", s->timer_slack);
   else
     json_add_null (b, "timer_slack_ns");
+  cb_json_add_run_counters (b, s);
   json_add_string (b, "plugin_output", s->plugin_output);
   json_add_uint64 (b, "plugin_output_bytes", s->plugin_output_bytes);
   if (s->digests != NULL)
@@ -353,6 +355,7 @@ json_add_derived (JsonBuilder *b, const CbResult *r)
   json_add_percentiles (b, "completion_time", &r->completion, known);
   json_add_percentiles (b, "service_time", &r->service, known);
   json_add_overshoot (b, r);
+  cb_json_add_row_counters (b, r);
   if (known)
     json_add_int (b, "outliers", r->outliers);
   else
@@ -506,6 +509,7 @@ render_report (const CbReport *report)
   if (report->environment != NULL)
     cb_json_add_environment (b, report->environment);
   json_add_settings (b, report);
+  cb_json_add_report_counters (b, report);
   json_builder_set_member_name (b, "benchmarks");
   json_builder_begin_array (b);
   for (guint i = 0; i < report->results->len; i++)

@@ -8,6 +8,7 @@
 #include "writer.h"
 
 #include "compare-text.h"
+#include "counters-report.h"
 #include "format.h"
 
 static char *
@@ -46,7 +47,14 @@ report_append_footer (GString *out, const CbReport *report)
   g_autofree char *settings_md = cb_text_markdown (settings);
   g_autofree char *memory_md = cb_text_markdown (memory);
 
+  g_autofree char *counters = cb_report_counters_sentence (report);
+
   g_string_append_printf (out, "\n%s. %s.", settings_md, memory_md);
+  if (counters != NULL)
+    {
+      g_autofree char *counters_md = cb_text_markdown (counters);
+      g_string_append_printf (out, " %s.", counters_md);
+    }
   if (report->platform != NULL)
     {
       g_autofree char *platform = platform_sentence (report->platform);

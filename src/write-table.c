@@ -8,6 +8,7 @@
 #include "writer.h"
 
 #include "compare-text.h"
+#include "counters-report.h"
 #include "format.h"
 
 #define ANSI_BOLD "\033[1m"
@@ -34,7 +35,11 @@ report_append_footer (GString *out, const CbReport *report)
   g_autofree char *settings = cb_report_settings_sentence (report);
   g_autofree char *memory = cb_report_memory_sentence (report);
 
+  g_autofree char *counters = cb_report_counters_sentence (report);
+
   g_string_append_printf (out, "\n%s\n%s\n", settings, memory);
+  if (counters != NULL)
+    g_string_append_printf (out, "%s\n", counters);
   if (report->platform != NULL)
     {
       g_autofree char *platform = cb_platform_summary (report->platform);
