@@ -554,10 +554,42 @@ json_add_compare_row (JsonBuilder *b, const CbCompareRow *r)
   json_builder_end_object (b);
 }
 
+/* A pair's "benchmarks" and geometric mean. */
+static void
+json_add_compare_rows (JsonBuilder *b, const CbComparison *c)
+{
+  json_builder_set_member_name (b, "benchmarks");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < c->rows->len; i++)
+    json_add_compare_row (b, &g_array_index (c->rows, CbCompareRow, i));
+  json_builder_end_array (b);
+  json_add_double (b, "geometric_mean_ratio", c->geomean);
+  json_add_int (b, "n_ratios", c->n_ratios);
+}
+
+/* More than two files: "old" once, then "comparisons", one object per later
+ * file ("new" and the members a two-file document has after it). */
+static void
+json_add_comparisons (JsonBuilder *b, const GPtrArray *comparisons)
+{
+  json_builder_set_member_name (b, "comparisons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < comparisons->len; i++)
+    {
+      const CbComparison *c = comparisons->pdata[i];
+      json_builder_begin_object (b);
+      json_add_results_file (b, "new", c->new_);
+      json_add_compare_rows (b, c);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
 static char *
-render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
+render_comparison (const GPtrArray *comparisons, gboolean color G_GNUC_UNUSED)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  const CbComparison *c = comparisons->pdata[0];
   json_builder_begin_object (b);
   json_add_int (b, "schema_version", CB_COMPARE_SCHEMA_VERSION);
   json_add_string (b, "kind", "concbench-compare");
@@ -568,14 +600,13 @@ render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
   json_builder_end_object (b);
   json_add_double (b, "alpha", c->alpha);
   json_add_results_file (b, "old", c->old);
-  json_add_results_file (b, "new", c->new_);
-  json_builder_set_member_name (b, "benchmarks");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < c->rows->len; i++)
-    json_add_compare_row (b, &g_array_index (c->rows, CbCompareRow, i));
-  json_builder_end_array (b);
-  json_add_double (b, "geometric_mean_ratio", c->geomean);
-  json_add_int (b, "n_ratios", c->n_ratios);
+  if (comparisons->len > 1)
+    json_add_comparisons (b, comparisons);
+  else
+    {
+      json_add_results_file (b, "new", c->new_);
+      json_add_compare_rows (b, c);
+    }
   json_builder_end_object (b);
 
   return json_to_text (b);
