@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "usl.h"
 
 /* ------------------------------------------------------------------------ */
 /* Results                                                                   */
@@ -150,6 +151,10 @@ cb_report_summary (const CbReport *report, CbTextFunc text, CbTextFunc name)
       cb_list_add_item (list, text (s->workload_key),
                         summary_sentence (s, name));
     }
+  /* One line per fitted worker sweep (usl.h). */
+  g_autoptr (GPtrArray) laws = cb_usl_laws (report);
+  for (guint i = 0; i < laws->len; i++)
+    cb_list_add_item (list, cb_usl_sentence (laws->pdata[i], text), NULL);
   return list;
 }
 

@@ -264,20 +264,26 @@ items_of (const CbReport *report, const char *workload_key)
   return 1;
 }
 
-static CbUslLaw *
-law_of_family (const CbPlotFamily *family, const char *key, double items)
+gboolean
+cb_usl_fit_family (const CbPlotFamily *family, double items, CbUslFit *out)
 {
   guint len = family->points->len;
   g_autofree double *n = g_new (double, len + 1);
   g_autofree double *x = g_new (double, len + 1);
-  CbUslFit fit;
   for (guint i = 0; i < len; i++)
     {
       const CbPlotPoint *p = &g_array_index (family->points, CbPlotPoint, i);
       n[i] = p->workers;
       x[i] = items / p->mean;
     }
-  if (!cb_usl_fit (n, x, len, &fit))
+  return cb_usl_fit (n, x, len, out);
+}
+
+static CbUslLaw *
+law_of_family (const CbPlotFamily *family, const char *key, double items)
+{
+  CbUslFit fit;
+  if (!cb_usl_fit_family (family, items, &fit))
     return NULL;
   CbUslLaw *law = g_new0 (CbUslLaw, 1);
   law->workload_key = g_strdup (key);

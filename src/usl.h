@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "plot-data.h"
 #include "report.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,10 @@ gboolean cb_usl_fit (const double *n, const double *x, guint len,
                      CbUslFit *out);
 /* X(n) of a fit. */
 double cb_usl_throughput (const CbUslFit *fit, double n);
+
+/* A plot family's points, X = items / mean; FALSE as cb_usl_fit. */
+gboolean cb_usl_fit_family (const CbPlotFamily *family, double items,
+                            CbUslFit *out);
 
 typedef struct {
   char *workload_key;

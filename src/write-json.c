@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "read-json.h"
+#include "usl.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -475,6 +476,33 @@ json_to_text (JsonBuilder *b)
   return g_strconcat (text, "\n", NULL);
 }
 
+/* usl.h's fits, present only when a worker sweep could be fitted. */
+static void
+json_add_scaling_laws (JsonBuilder *b, const CbReport *report)
+{
+  g_autoptr (GPtrArray) laws = cb_usl_laws (report);
+  if (laws->len == 0)
+    return;
+  json_builder_set_member_name (b, "scaling_laws");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < laws->len; i++)
+    {
+      const CbUslLaw *law = laws->pdata[i];
+      json_builder_begin_object (b);
+      json_add_string (b, "workload_key", law->workload_key);
+      json_add_string (b, "strategy", law->label);
+      json_add_string (b, "worker_param", law->worker_param);
+      json_add_int (b, "points", law->fit.n_points);
+      json_add_double (b, "lambda", law->fit.lambda);
+      json_add_double (b, "sigma", law->fit.sigma);
+      json_add_double (b, "kappa", law->fit.kappa);
+      json_add_double (b, "peak_workers", law->fit.peak);
+      json_add_double (b, "r_squared", law->fit.r_squared);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
 static char *
 render_report (const CbReport *report)
 {
@@ -495,6 +523,7 @@ render_report (const CbReport *report)
   for (guint i = 0; i < report->results->len; i++)
     json_add_benchmark (b, report->results->pdata[i]);
   json_builder_end_array (b);
+  json_add_scaling_laws (b, report);
   json_builder_end_object (b);
   return json_to_text (b);
 }

@@ -7,9 +7,13 @@
 #include <config.h>
 #endif
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
+#include "testutil.h"
 #include "usl.h"
 
 static const double sweep[] = { 1, 2, 4, 8, 16, 32, 64 };
@@ -172,6 +176,45 @@ test_sentence (void)
   g_assert_nonnull (strstr (t, "κ=0 no peak (κ=0), R²=-"));
 }
 
+/* A real sweep of four thread counts gets its line under the table and its
+ * object in the JSON; three counts get neither.  Nothing about the fitted
+ * values is asserted: they are this machine's. */
+static void
+test_report (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("concbench-usl-XXXXXX", NULL);
+  g_autofree char *json = g_build_filename (dir, "r.json", NULL);
+  g_autoptr (TestExec) exec = test_exec (
+      "-w", "api", "-s", "gthreadpool", "-p", "threads=1..8*2", "-p",
+      "items=8", "-p", "max-latency=0.002", "--runs", "2", "--warmups", "0",
+      "--export", json, NULL);
+  if (exec->status != 0)
+    g_error ("exit %d:\n%s", exec->status, exec->err);
+  g_assert_nonnull (strstr (exec->out, "USL gthreadpool threads on api"));
+  g_assert_nonnull (strstr (exec->out, "R²="));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, json, NULL));
+  JsonObject *top = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *laws = json_object_get_array_member (top, "scaling_laws");
+  g_assert_cmpuint (json_array_get_length (laws), ==, 1);
+  JsonObject *law = json_array_get_object_element (laws, 0);
+  g_assert_cmpstr (json_object_get_string_member (law, "worker_param"), ==,
+                   "threads");
+  g_assert_cmpint (json_object_get_int_member (law, "points"), ==, 4);
+  g_assert_cmpfloat (json_object_get_double_member (law, "sigma"), >=, 0);
+  g_assert_cmpfloat (json_object_get_double_member (law, "kappa"), >=, 0);
+  g_assert_cmpfloat (json_object_get_double_member (law, "lambda"), >, 0);
+
+  g_autoptr (TestExec) three = test_exec (
+      "-w", "api", "-s", "gthreadpool", "-p", "threads=1..4*2", "-p",
+      "items=8", "-p", "max-latency=0.002", "--runs", "2", "--warmups", "0",
+      "--format", "json", NULL);
+  g_assert_cmpint (three->status, ==, 0);
+  g_assert_null (strstr (three->out, "scaling_laws"));
+  g_unlink (json);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -182,5 +225,6 @@ main (int argc, char **argv)
   g_test_add_func ("/usl/too-few-points", test_too_few_points);
   g_test_add_func ("/usl/degenerate", test_degenerate);
   g_test_add_func ("/usl/sentence", test_sentence);
+  g_test_add_func ("/usl/report", test_report);
   return g_test_run ();
 }
