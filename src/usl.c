@@ -319,7 +319,7 @@ static char *
 peak_text (const CbUslFit *fit)
 {
   if (!isfinite (fit->peak))
-    return g_strdup ("no peak (κ=0)");
+    return g_strdup ("no peak");
   if (fit->peak >= 1e6)
     return g_strdup ("peak beyond N≈1e6");
   return g_strdup_printf ("peak at N≈%.0f", MAX (1, fit->peak));
