@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "output.h"
 #include "params.h"
 #include "report.h"
@@ -240,6 +241,7 @@ cb_comparison_new (CbResultsFile *old, CbResultsFile *new_, double alpha)
 
 typedef struct {
   char *alpha;
+  char *fail_above;
   char *format;
   char *output;
   GStrv exports;
@@ -252,6 +254,10 @@ compare_context (CompareOptions *o, GOptionEntry **entries_out)
   GOptionEntry entries[] = {
     { "alpha", 0, 0, G_OPTION_ARG_STRING, &o->alpha,
       "Significance level of the verdicts, 0 < A < 1 [default: 0.05]", "A" },
+    { "fail-above", 0, 0, G_OPTION_ARG_STRING, &o->fail_above,
+      "Exit 1, naming them, when benchmarks are significantly slower than "
+      "in OLD by more than PCT %",
+      "PCT" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o->format,
       "Output format: table, json, csv or markdown [default: table, or from "
       "the -o file name]",
@@ -267,18 +273,21 @@ compare_context (CompareOptions *o, GOptionEntry **entries_out)
     { NULL }
   };
   GOptionContext *ctx
-      = g_option_context_new ("OLD.json NEW.json - compare two result files");
+      = g_option_context_new ("OLD.json NEW.json [NEW2.json...] - compare "
+                              "result files");
   *entries_out = g_memdup (entries, sizeof entries);
   g_option_context_set_summary (
       ctx, "Compares two results files written by concbench --format json "
            "(or -o FILE.json):\nper benchmark matched by name and "
            "parameters, the old and new mean time, their ratio\nwith its 95% "
            "confidence interval, Welch's t-test and Mann-Whitney U "
-           "p-values, and a verdict:\nfaster, slower or not significant.");
+           "p-values, and a verdict:\nfaster, slower or not significant.  "
+           "More files than two are each compared with the first.");
   g_option_context_set_description (
-      ctx, "Exit status: 0 compared, 2 a file is missing, not a concbench "
-           "JSON results file, of an\nunknown schema version or of a "
-           "different workload scale, or a usage error.\n"
+      ctx, "Exit status: 0 compared, 1 --fail-above found a slower "
+           "benchmark (or an output\nfile could not be written), 2 a file is "
+           "missing, not a concbench JSON results file,\nof an unknown schema "
+           "version or of a different workload scale, or a usage error.\n"
            "Environment: NO_COLOR.\n");
   g_option_context_add_main_entries (ctx, *entries_out, NULL);
   return ctx;
@@ -288,6 +297,7 @@ static void
 compare_options_clear (CompareOptions *o)
 {
   g_free (o->alpha);
+  g_free (o->fail_above);
   g_free (o->format);
   g_free (o->output);
   g_strfreev (o->exports);
@@ -323,10 +333,28 @@ parse_alpha (const char *text, double *out)
   return TRUE;
 }
 
-/* Parses argv (argv[0] is "compare" by then) into o and alpha. */
+/* --fail-above PCT: a finite percentage, 0 or more; NAN without it. */
+static gboolean
+parse_fail_above (const char *text, double *out)
+{
+  char *end = NULL;
+  *out = NAN;
+  if (text == NULL)
+    return TRUE;
+  errno = 0;
+  double v = g_ascii_strtod (text, &end);
+  if (errno != 0 || end == text || *end != '\0' || !isfinite (v) || v < 0
+      || g_ascii_isspace (*text))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* Parses argv (argv[0] is "compare" by then) into o, alpha and the
+ * --fail-above percentage. */
 static gboolean
 parse_command_line (CompareOptions *o, int argc, char **argv, double *alpha,
-                    GError **error)
+                    double *fail_above, GError **error)
 {
   g_autofree GOptionEntry *entries = NULL;
   g_autoptr (GError) local = NULL;
@@ -337,11 +365,11 @@ parse_command_line (CompareOptions *o, int argc, char **argv, double *alpha,
       return FALSE;
     }
   guint n_files = o->files ? g_strv_length (o->files) : 0;
-  if (n_files != 2)
+  if (n_files < 2)
     {
       cb_set_usage_error (error,
-                          "compare: expected two files, OLD.json and "
-                          "NEW.json (got %u; see compare --help)",
+                          "compare: expected two files or more, OLD.json "
+                          "then NEW.json... (got %u; see compare --help)",
                           n_files);
       return FALSE;
     }
@@ -351,6 +379,14 @@ parse_command_line (CompareOptions *o, int argc, char **argv, double *alpha,
                           "compare: --alpha: '%s' must be a number between "
                           "0 and 1 (exclusive)",
                           o->alpha);
+      return FALSE;
+    }
+  if (!parse_fail_above (o->fail_above, fail_above))
+    {
+      cb_set_usage_error (error,
+                          "compare: --fail-above: '%s' must be a percentage, "
+                          "a number 0 or more",
+                          o->fail_above);
       return FALSE;
     }
   return TRUE;
@@ -370,16 +406,33 @@ compare_files (const char *old_path, const char *new_path, double alpha,
                             alpha);
 }
 
+/* Each file after the first against the first, which is read once per
+ * pair: a comparison owns both of its files. */
+static GPtrArray *
+compare_all (GStrv files, double alpha, GError **error)
+{
+  g_autoptr (GPtrArray) pairs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_comparison_free);
+  for (guint i = 1; files[i] != NULL; i++)
+    {
+      CbComparison *c = compare_files (files[0], files[i], alpha, error);
+      if (c == NULL)
+        return NULL;
+      g_ptr_array_add (pairs, c);
+    }
+  return g_steal_pointer (&pairs);
+}
+
 /* Every file is attempted; the failures, if any, make one error. */
 static void
-write_outputs (const CbComparison *c, GPtrArray *outputs, GError **error)
+write_outputs (const GPtrArray *pairs, GPtrArray *outputs, GError **error)
 {
   g_autoptr (GString) failures = g_string_new (NULL);
   for (guint i = 0; i < outputs->len; i++)
     {
       const CbOutput *out = outputs->pdata[i];
       g_autofree char *text
-          = cb_writer_for (out->format)->comparison (c, FALSE);
+          = cb_writer_for (out->format)->comparison (pairs, FALSE);
       g_autoptr (GError) local = NULL;
       if (!cb_output_write (out->path, text, &local))
         g_string_append_printf (failures, "%s%s", failures->len ? "; " : "",
@@ -389,28 +442,72 @@ write_outputs (const CbComparison *c, GPtrArray *outputs, GError **error)
     g_set_error_literal (error, CB_ERROR, CB_ERROR_FAILED, failures->str);
 }
 
+gboolean
+cb_compare_row_regressed (const CbCompareRow *r, double pct)
+{
+  return r->kind == CB_COMPARE_COMPARED && r->verdict == CB_VERDICT_SLOWER
+         && isfinite (r->ratio) && (r->ratio - 1) * 100 > pct;
+}
+
+static void
+add_regressions (GPtrArray *lines, const CbComparison *c, double pct)
+{
+  g_autofree char *limit = cb_fmt_general (pct, 6);
+  for (guint i = 0; i < c->rows->len; i++)
+    {
+      const CbCompareRow *r = &g_array_index (c->rows, CbCompareRow, i);
+      if (!cb_compare_row_regressed (r, pct))
+        continue;
+      g_autofree char *slower = cb_fmt_fixed ((r->ratio - 1) * 100, 1);
+      g_autofree char *p = cb_fmt_general (r->p_welch, 2);
+      g_ptr_array_add (lines,
+                       g_strdup_printf ("compare: '%s' is %s%% slower in %s "
+                                        "than in %s (p = %s), above "
+                                        "--fail-above %s%%",
+                                        r->old->name, slower, c->new_->path,
+                                        c->old->path, p, limit));
+    }
+}
+
+/* The --fail-above lines, one per row; NULL when none (or no gate). */
+static GStrv
+regressions_of (const GPtrArray *pairs, double pct)
+{
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  if (isnan (pct))
+    return NULL;
+  for (guint i = 0; i < pairs->len; i++)
+    add_regressions (lines, pairs->pdata[i], pct);
+  if (lines->len == 0)
+    return NULL;
+  g_ptr_array_add (lines, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
+}
+
 char *
-cb_compare_run (int argc, char **argv, GError **error)
+cb_compare_run (int argc, char **argv, GStrv *regressions, GError **error)
 {
   g_auto (CompareOptions) o = { 0 };
   CbFormat stdout_format = CB_FORMAT_TABLE;
-  double alpha;
+  double alpha = DEFAULT_ALPHA, fail_above = NAN;
 
+  *regressions = NULL;
   /* GOption sees "compare" as argv[0]; --help says "concbench compare". */
   g_set_prgname ("concbench compare");
-  if (!parse_command_line (&o, argc - 1, argv + 1, &alpha, error))
+  if (!parse_command_line (&o, argc - 1, argv + 1, &alpha, &fail_above,
+                           error))
     return NULL;
   g_autoptr (GPtrArray) outputs = cb_outputs_collect (
       o.output, o.format, (const char *const *) o.exports, &stdout_format,
       error);
   if (outputs == NULL)
     return NULL;
-  g_autoptr (CbComparison) c = compare_files (o.files[0], o.files[1], alpha,
-                                              error);
-  if (c == NULL)
+  g_autoptr (GPtrArray) pairs = compare_all (o.files, alpha, error);
+  if (pairs == NULL)
     return NULL;
-  write_outputs (c, outputs, error);
+  write_outputs (pairs, outputs, error);
+  *regressions = regressions_of (pairs, fail_above);
   gboolean color = stdout_format == CB_FORMAT_TABLE
                    && cb_report_color_wanted (STDOUT_FILENO);
-  return cb_writer_for (stdout_format)->comparison (c, color);
+  return cb_writer_for (stdout_format)->comparison (pairs, color);
 }

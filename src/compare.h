@@ -37,6 +37,17 @@
  * CSV: one row per entry of "benchmarks", the same fields flattened
  * (old_n, old_mean, …), RFC 4180 quoting; the geometric mean is not a row.
  *
+ * compare A B C… compares each later file with the first.  The table and
+ * Markdown then have one section per file, as for two files; the JSON
+ * has "old" once and, instead of "new", "benchmarks", "geometric_mean_ratio"
+ * and "n_ratios", a "comparisons" array of objects with those four members,
+ * one per later file; the CSV has two more columns, old_file and new_file.
+ * Two files give the documents above, unchanged.
+ *
+ * --fail-above PCT: exit 1 when a row is "slower" (the verdict, so Welch's
+ * test at --alpha) with new/old above 1 + PCT/100, in any pair; each such
+ * row is named on stderr, and the comparison is still written.
+ *
  * This file has the matching and the verdicts; the four writers (writer.h)
  * render a CbComparison, compare-text.h has what the table and Markdown
  * say, read-json.h reads the files.
@@ -101,12 +112,19 @@ gboolean cb_results_bench_usable (const CbResultsBench *b);
 /* The statistics of b's wall times. */
 void cb_results_bench_stats (const CbResultsBench *b, CbStats *out);
 
-/* argv[0] is the program, argv[1] "compare".  Reads, compares, writes the
- * -o and --export files, and returns the text for stdout, or NULL.  On
- * failure error is set: CB_ERROR_USAGE (exit 2) and NULL returned, or
- * CB_ERROR_FAILED (exit 1) when an output file could not be written, in
- * which case the comparison is still returned for stdout. */
-char *cb_compare_run (int argc, char **argv, GError **error);
+/* The --fail-above PCT gate: r is significantly slower (the verdict
+ * "slower", Welch's t-test at --alpha) and new/old is above 1 + PCT/100. */
+gboolean cb_compare_row_regressed (const CbCompareRow *r, double pct);
+
+/* argv[0] is the program, argv[1] "compare".  Reads, compares (each file
+ * after the first against the first), writes the -o and --export files,
+ * and returns the text for stdout, or NULL.  On failure error is set:
+ * CB_ERROR_USAGE (exit 2) and NULL returned, or CB_ERROR_FAILED (exit 1)
+ * when an output file could not be written, in which case the comparison
+ * is still returned for stdout.  *regressions: with --fail-above, one
+ * message per row above the gate (exit 1), else NULL. */
+char *cb_compare_run (int argc, char **argv, GStrv *regressions,
+                      GError **error);
 
 /* The --help text of the compare subcommand. */
 char *cb_compare_help (void);

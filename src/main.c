@@ -263,10 +263,15 @@ main (int argc, char **argv)
 
   if (argc > 1 && strcmp (argv[1], "compare") == 0)
     {
-      g_autofree char *text = cb_compare_run (argc, argv, &error);
+      g_auto (GStrv) regressions = NULL;
+      g_autofree char *text
+          = cb_compare_run (argc, argv, &regressions, &error);
+      int status = EXIT_OK;
       if (text != NULL)
         fputs (text, stdout);
-      return error != NULL ? fail_error (error) : EXIT_OK;
+      for (guint i = 0; regressions != NULL && regressions[i] != NULL; i++)
+        status = fail (EXIT_FAILED, regressions[i]);
+      return error != NULL ? fail_error (error) : status;
     }
 
   g_autoptr (CbOptions) o = cb_options_parse (&argc, &argv, &error);

@@ -308,10 +308,178 @@ cb_param_set_describe (const CbParamSet *set)
   return g_string_free (s, FALSE);
 }
 
+/* ---- Ranges: "1..8", "1..64*2", "0.01..0.05+0.01" ---- */
+
+/* Only elements made of number characters are ranges, so that a string
+ * value such as "../data" is still a value. */
+static gboolean
+element_is_range (const char *element)
+{
+  if (strstr (element, "..") == NULL)
+    return FALSE;
+  for (const char *p = element; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && strchr (".+-*eE_", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cb_param_list_has_range (const char *list)
+{
+  g_auto (GStrv) parts = g_strsplit (list, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (element_is_range (parts[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+range_number (const char *name, const char *range, const char *text,
+              const char *what, double *out, GError **error)
+{
+  char *end = NULL;
+  if (*text == '\0')
+    return usage_error (error, name, "range '%s' has no %s", range, what);
+  errno = 0;
+  *out = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || errno == ERANGE || !isfinite (*out))
+    return usage_error (error, name, "range '%s': %s '%s' is not a number",
+                        range, what, text);
+  return TRUE;
+}
+
+/* Integers stay integers in the values' text: "8", never "8.0". */
+static gboolean
+text_is_integer (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '-' && *p != '+')
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct {
+  double start, end, step;
+  gboolean geometric, integer;
+} Range;
+
+/* The '+' or '*' after the end, skipping a '+' that belongs to an
+ * exponent ("1..8+1e+2"); NULL without one. */
+static char *
+find_step_operator (char *end)
+{
+  for (char *p = end; *p != '\0'; p++)
+    if (*p == '*' || (*p == '+' && p > end && p[-1] != 'e' && p[-1] != 'E'))
+      return p;
+  return NULL;
+}
+
+static gboolean
+range_check (const char *name, const char *text, const Range *r,
+             GError **error)
+{
+  if (r->end < r->start)
+    return usage_error (error, name, "range '%s' ends below its start", text);
+  if (r->geometric && !(r->step > 1))
+    return usage_error (error, name, "range '%s': the factor must be above 1",
+                        text);
+  if (r->geometric && !(r->start > 0))
+    return usage_error (error, name,
+                        "range '%s': a geometric range must start above 0",
+                        text);
+  if (!r->geometric && !(r->step > 0))
+    return usage_error (error, name, "range '%s': the step must be above 0",
+                        text);
+  return TRUE;
+}
+
+static gboolean
+range_parse (const char *name, const char *text, Range *r, GError **error)
+{
+  const char *dots = strstr (text, "..");
+  g_autofree char *start = g_strndup (text, dots - text);
+  g_autofree char *end = g_strdup (dots + 2);
+  char *op = find_step_operator (end);
+  const char *step = op != NULL ? op + 1 : "1";
+
+  r->geometric = op != NULL && *op == '*';
+  if (op != NULL)
+    *op = '\0';
+  if (!range_number (name, text, start, "start", &r->start, error)
+      || !range_number (name, text, end, "end", &r->end, error)
+      || !range_number (name, text, step, r->geometric ? "factor" : "step",
+                        &r->step, error))
+    return FALSE;
+  r->integer = text_is_integer (start) && text_is_integer (end)
+               && text_is_integer (step);
+  return range_check (name, text, r, error);
+}
+
+/* Tolerance for the end: 0.01 + 4 * 0.01 is 0.05000000000000001. */
+#define RANGE_EPSILON 1e-9
+
+static double
+range_value (const Range *r, guint64 k)
+{
+  return r->geometric ? r->start * pow (r->step, (double) k)
+                      : r->start + (double) k * r->step;
+}
+
+/* How many values: a double, as "1..1e300" has more than 64 bits count. */
+static double
+range_count (const Range *r)
+{
+  double slack = RANGE_EPSILON * MAX (1.0, fabs (r->end));
+  double n = r->geometric ? floor (log (r->end / r->start) / log (r->step)
+                                   + RANGE_EPSILON)
+                          : floor ((r->end - r->start) / r->step
+                                   + RANGE_EPSILON);
+  if (!(n < 2.0 * CB_PARAM_MAX_LIST_VALUES))
+    return n + 1; /* too many anyway, or NaN */
+  guint64 count = (guint64) n + 1;
+  /* The logarithm or the division may land one off: the values decide. */
+  while (count > 1 && range_value (r, count - 1) > r->end + slack)
+    count--;
+  while (range_value (r, count) <= r->end + slack
+         && count <= 2 * CB_PARAM_MAX_LIST_VALUES)
+    count++;
+  return (double) count;
+}
+
+static char *
+range_value_text (const Range *r, guint64 k)
+{
+  double v = range_value (r, k);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (r->integer)
+    return g_strdup_printf ("%.0f", v);
+  /* 15 digits: 0.01 + 2 * 0.01 is written 0.03. */
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.15g", v));
+}
+
+static gboolean
+range_expand (const char *name, const char *text, GPtrArray *out,
+              GError **error)
+{
+  Range r;
+  if (!range_parse (name, text, &r, error))
+    return FALSE;
+  double count = range_count (&r);
+  if (!(count + out->len <= CB_PARAM_MAX_LIST_VALUES))
+    return usage_error (error, name,
+                        "range '%s' makes %.15g values, more than the %d a "
+                        "sweep may have",
+                        text, count, CB_PARAM_MAX_LIST_VALUES);
+  for (guint64 k = 0; k < (guint64) count; k++)
+    g_ptr_array_add (out, range_value_text (&r, k));
+  return TRUE;
+}
+
 GStrv
 cb_param_split_list (const char *name, const char *list, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (list, ",", -1);
+  g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
 
   if (parts[0] == NULL)
     {
@@ -319,11 +487,33 @@ cb_param_split_list (const char *name, const char *list, GError **error)
       return NULL;
     }
   for (guint i = 0; parts[i] != NULL; i++)
-    if (parts[i][0] == '\0')
-      {
-        cb_set_usage_error (error, "parameter '%s': empty value in list '%s'",
-                         name, list);
+    {
+      if (parts[i][0] == '\0')
+        {
+          cb_set_usage_error (error,
+                              "parameter '%s': empty value in list '%s'",
+                              name, list);
+          return NULL;
+        }
+      if (!element_is_range (parts[i]))
+        g_ptr_array_add (values, g_strdup (parts[i]));
+      else if (!range_expand (name, parts[i], values, error))
         return NULL;
-      }
-  return g_steal_pointer (&parts);
+    }
+  g_ptr_array_add (values, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+}
+
+gboolean
+cb_param_check_range_use (const CbParamSpec *spec, const char *list,
+                          GError **error)
+{
+  if (spec->type == CB_PARAM_UINT || spec->type == CB_PARAM_DOUBLE
+      || !cb_param_list_has_range (list))
+    return TRUE;
+  return usage_error (error, spec->name,
+                      "a range ('%s') needs a numeric parameter, and this "
+                      "one is %s %s",
+                      list, spec->type == CB_PARAM_ENUM ? "an" : "a",
+                      cb_param_type_name (spec->type));
 }

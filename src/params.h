@@ -45,7 +45,18 @@ void cb_set_usage_error (GError **error, const char *fmt, ...)
     G_GNUC_PRINTF (2, 3);
 
 /* Splits "V1,V2,..." into values; an empty list or empty element is an
- * error naming the parameter. */
+ * error naming the parameter.  An element may be a range, expanded in
+ * place: "A..B" (each integer), "A..B+S" (A, A+S, ... up to B) or "A..B*F"
+ * (A, A*F, A*F*F, ... up to B); a bad range, or one that would give more
+ * than CB_PARAM_MAX_LIST_VALUES values, is an error naming the parameter. */
 GStrv cb_param_split_list (const char *name, const char *list, GError **error);
+/* The sweep cap, CB_SUITE_MAX_BENCHMARKS, seen from one list. */
+#define CB_PARAM_MAX_LIST_VALUES 10000
+/* Whether an element of list is a range. */
+gboolean cb_param_list_has_range (const char *list);
+/* A range only makes sense for a number: an error naming the parameter when
+ * list has one and spec is an enum or a string. */
+gboolean cb_param_check_range_use (const CbParamSpec *spec, const char *list,
+                                   GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbParamSet, cb_param_set_free)

@@ -10,6 +10,8 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "usl.h"
+
 /* Layout, in pixels (PNG) or points (SVG). */
 #define WIDTH CB_PLOT_WIDTH
 #define MARGIN 24
@@ -400,6 +402,32 @@ draw_references (cairo_t *cr, const Rect *area, const CbPlotBlock *b,
   cairo_restore (cr);
 }
 
+/* The fitted USL curve (usl.h) in time, items / X(N), thin and solid, over
+ * the family's range of workers. */
+static void
+draw_fitted_curve (cairo_t *cr, const CbPlotFamily *family, const Axis *x,
+                   const Axis *y)
+{
+  CbUslFit fit;
+  GArray *pts = family->points;
+  if (!cb_usl_fit_family (family, 1, &fit))
+    return;
+  double lo = g_array_index (pts, CbPlotPoint, 0).workers;
+  double hi = g_array_index (pts, CbPlotPoint, pts->len - 1).workers;
+  set_color (cr, family->color, 0.5);
+  cairo_set_line_width (cr, 1.2);
+  for (guint i = 0; i <= 64; i++)
+    {
+      double n = lo * pow (hi / lo, i / 64.0);
+      double t = 1 / cb_usl_throughput (&fit, n);
+      if (i == 0)
+        cairo_move_to (cr, axis_map (x, n), axis_map (y, t));
+      else
+        cairo_line_to (cr, axis_map (x, n), axis_map (y, t));
+    }
+  cairo_stroke (cr);
+}
+
 static void
 draw_families (cairo_t *cr, const Rect *area, const CbPlotBlock *b, const Axis *x,
                const Axis *y, CbPlotQuantity kind)
@@ -431,6 +459,7 @@ draw_families (cairo_t *cr, const Rect *area, const CbPlotBlock *b, const Axis *
             }
           cairo_stroke (cr);
           cairo_set_dash (cr, NULL, 0, 0);
+          draw_fitted_curve (cr, family, x, y);
         }
       /* The measured line, error bars and markers. */
       set_color (cr, family->color, 1);
@@ -489,7 +518,8 @@ draw_panel (cairo_t *cr, const CbPlotBlock *b, CbPlotQuantity kind, double x0, d
   cairo_set_source_rgb (cr, 0.05, 0.05, 0.05);
   draw_text (cr,
              kind == CB_PLOT_TIME
-                 ? "Mean wall time (error bars: 95% CI; dashed: ideal)"
+                 ? "Mean wall time (error bars: 95% CI; dashed: ideal; "
+                   "thin: USL fit)"
                  : (memory_sampled ? "Peak memory (summed PSS of the process tree)"
                                    : "Peak memory (worker's maxrss)"),
              area.x + area.w / 2, y0 + 4, ALIGN_CENTER, ALIGN_START, 14, TRUE,

@@ -16,6 +16,7 @@
 #include "format.h"
 #include "throughput.h"
 #include "run-reports.h"
+#include "usl.h"
 
 /* ------------------------------------------------------------------------ */
 /* Results                                                                   */
@@ -153,6 +154,10 @@ cb_report_summary (const CbReport *report, CbTextFunc text, CbTextFunc name)
       cb_list_add_item (list, text (s->workload_key),
                         summary_sentence (s, name));
     }
+  /* One line per fitted worker sweep (usl.h). */
+  g_autoptr (GPtrArray) laws = cb_usl_laws (report);
+  for (guint i = 0; i < laws->len; i++)
+    cb_list_add_item (list, cb_usl_sentence (laws->pdata[i], text), NULL);
   return list;
 }
 

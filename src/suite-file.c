@@ -299,7 +299,7 @@ read_param_key (GKeyFile *kf, const SuiteText *text, const char *group,
   g_autofree char *value = g_key_file_get_value (kf, group, k, NULL);
   g_autofree char *assign = g_strdup_printf ("%s=%s", k, value);
   g_autoptr (CbAssignment) a = cb_assignment_parse (assign, &local);
-  if (a == NULL)
+  if (a == NULL || !cb_param_check_range_use (spec, value, &local))
     return file_error (text, group, k, error, "%s", local->message);
   for (guint v = 0; a->values[v] != NULL; v++)
     {

@@ -12,6 +12,7 @@ typedef struct {
   char *name;
   GStrv values;
   char *text; /* as given, for messages */
+  gboolean range; /* values came from a range ("1..8"): numbers only */
 } CbAssignment;
 
 CbAssignment *cb_assignment_parse (const char *text, GError **error);

@@ -293,7 +293,20 @@ cb_assignment_parse (const char *text, GError **error)
   a->values = cb_param_split_list (key, eq + 1, error);
   if (a->values == NULL)
     return NULL;
+  a->range = cb_param_list_has_range (eq + 1);
   return g_steal_pointer (&a);
+}
+
+static gboolean
+assign_value (CbParamSet *set, const CbAssignment *a, const char *value,
+              GError **error)
+{
+  const char *list = strchr (a->text, '=') + 1;
+  if (a->range
+      && !cb_param_check_range_use (cb_param_specs_find (set->specs, a->name),
+                                    list, error))
+    return FALSE;
+  return cb_param_set_assign (set, a->name, value, error);
 }
 
 /* Expands bench by one assignment: one copy per value.  Returns NULL with
@@ -315,7 +328,7 @@ sweep_one (const CbBenchmark *bench, const CbAssignment *a, GError **error)
           return out;
         }
       for (guint s = 0; s < n; s++)
-        if (!cb_param_set_assign (sets[s], a->name, a->values[v], error))
+        if (!assign_value (sets[s], a, a->values[v], error))
           {
             g_ptr_array_unref (out);
             return NULL;

@@ -275,8 +275,10 @@ csv_append_side (GString *line, const CbResultsBench *bench)
   csv_append_number (line, bench->walls->len ? st.stddev : NAN);
 }
 
+/* files: the pair's two paths as two more fields, or NULL (one pair). */
 static void
-csv_append_compare_row (GString *out, const CbCompareRow *r)
+csv_append_compare_row (GString *out, const CbCompareRow *r,
+                        const CbComparison *files)
 {
   g_autoptr (GString) line = g_string_new (NULL);
   const CbResultsBench *any = r->old ? r->old : r->new_;
@@ -292,11 +294,18 @@ csv_append_compare_row (GString *out, const CbCompareRow *r)
   csv_append_number (line, r->p_welch);
   csv_append_number (line, r->p_mw);
   csv_append_field (line, cb_verdict_text (r->verdict));
+  if (files != NULL)
+    {
+      csv_append_field (line, files->old->path);
+      csv_append_field (line, files->new_->path);
+    }
   csv_append_line (out, line);
 }
 
+/* More than two files add old_file and new_file, last, to tell the pairs
+ * apart; two files keep the columns they always had. */
 static char *
-render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
+render_comparison (const GPtrArray *comparisons, gboolean color G_GNUC_UNUSED)
 {
   static const char *const header[] = {
     "name", "workload_key", "strategy", "status", "old_status", "old_error",
@@ -306,11 +315,23 @@ render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
   };
   GString *out = g_string_new (NULL);
   g_autoptr (GString) line = g_string_new (NULL);
+  gboolean several = comparisons->len > 1;
   for (guint i = 0; i < G_N_ELEMENTS (header); i++)
     csv_append_field (line, header[i]);
+  if (several)
+    {
+      csv_append_field (line, "old_file");
+      csv_append_field (line, "new_file");
+    }
   csv_append_line (out, line);
-  for (guint i = 0; i < c->rows->len; i++)
-    csv_append_compare_row (out, &g_array_index (c->rows, CbCompareRow, i));
+  for (guint p = 0; p < comparisons->len; p++)
+    {
+      const CbComparison *c = comparisons->pdata[p];
+      for (guint i = 0; i < c->rows->len; i++)
+        csv_append_compare_row (
+            out, &g_array_index (c->rows, CbCompareRow, i),
+            several ? c : NULL);
+    }
   return g_string_free (out, FALSE);
 }
 

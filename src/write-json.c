@@ -14,6 +14,7 @@
 #include "read-json.h"
 #include "write-json-environment.h"
 #include "write-json-reports.h"
+#include "usl.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -492,6 +493,33 @@ json_to_text (JsonBuilder *b)
   return g_strconcat (text, "\n", NULL);
 }
 
+/* usl.h's fits, present only when a worker sweep could be fitted. */
+static void
+json_add_scaling_laws (JsonBuilder *b, const CbReport *report)
+{
+  g_autoptr (GPtrArray) laws = cb_usl_laws (report);
+  if (laws->len == 0)
+    return;
+  json_builder_set_member_name (b, "scaling_laws");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < laws->len; i++)
+    {
+      const CbUslLaw *law = laws->pdata[i];
+      json_builder_begin_object (b);
+      json_add_string (b, "workload_key", law->workload_key);
+      json_add_string (b, "strategy", law->label);
+      json_add_string (b, "worker_param", law->worker_param);
+      json_add_int (b, "points", law->fit.n_points);
+      json_add_double (b, "lambda", law->fit.lambda);
+      json_add_double (b, "sigma", law->fit.sigma);
+      json_add_double (b, "kappa", law->fit.kappa);
+      json_add_double (b, "peak_workers", law->fit.peak);
+      json_add_double (b, "r_squared", law->fit.r_squared);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
 static char *
 render_report (const CbReport *report)
 {
@@ -515,6 +543,7 @@ render_report (const CbReport *report)
   for (guint i = 0; i < report->results->len; i++)
     json_add_benchmark (b, report->results->pdata[i]);
   json_builder_end_array (b);
+  json_add_scaling_laws (b, report);
   json_builder_end_object (b);
   return json_to_text (b);
 }
@@ -574,10 +603,42 @@ json_add_compare_row (JsonBuilder *b, const CbCompareRow *r)
   json_builder_end_object (b);
 }
 
+/* A pair's "benchmarks" and geometric mean. */
+static void
+json_add_compare_rows (JsonBuilder *b, const CbComparison *c)
+{
+  json_builder_set_member_name (b, "benchmarks");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < c->rows->len; i++)
+    json_add_compare_row (b, &g_array_index (c->rows, CbCompareRow, i));
+  json_builder_end_array (b);
+  json_add_double (b, "geometric_mean_ratio", c->geomean);
+  json_add_int (b, "n_ratios", c->n_ratios);
+}
+
+/* More than two files: "old" once, then "comparisons", one object per later
+ * file ("new" and the members a two-file document has after it). */
+static void
+json_add_comparisons (JsonBuilder *b, const GPtrArray *comparisons)
+{
+  json_builder_set_member_name (b, "comparisons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < comparisons->len; i++)
+    {
+      const CbComparison *c = comparisons->pdata[i];
+      json_builder_begin_object (b);
+      json_add_results_file (b, "new", c->new_);
+      json_add_compare_rows (b, c);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
 static char *
-render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
+render_comparison (const GPtrArray *comparisons, gboolean color G_GNUC_UNUSED)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
+  const CbComparison *c = comparisons->pdata[0];
   json_builder_begin_object (b);
   json_add_int (b, "schema_version", CB_COMPARE_SCHEMA_VERSION);
   json_add_string (b, "kind", "concbench-compare");
@@ -588,14 +649,13 @@ render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
   json_builder_end_object (b);
   json_add_double (b, "alpha", c->alpha);
   json_add_results_file (b, "old", c->old);
-  json_add_results_file (b, "new", c->new_);
-  json_builder_set_member_name (b, "benchmarks");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < c->rows->len; i++)
-    json_add_compare_row (b, &g_array_index (c->rows, CbCompareRow, i));
-  json_builder_end_array (b);
-  json_add_double (b, "geometric_mean_ratio", c->geomean);
-  json_add_int (b, "n_ratios", c->n_ratios);
+  if (comparisons->len > 1)
+    json_add_comparisons (b, comparisons);
+  else
+    {
+      json_add_results_file (b, "new", c->new_);
+      json_add_compare_rows (b, c);
+    }
   json_builder_end_object (b);
 
   return json_to_text (b);

@@ -113,7 +113,7 @@ comparison_append_header (GString *out, const CbComparison *c)
 }
 
 static char *
-render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
+render_pair (const CbComparison *c)
 {
   GString *out = g_string_new (NULL);
   g_autoptr (CbTable) table = cb_comparison_table (c);
@@ -127,6 +127,19 @@ render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
   cb_comparison_append_unmatched (out, c, cb_text_markdown,
                                   cb_list_append_markdown);
   g_string_append_printf (out, "\n%s\n\n%s\n", geo_bold, method_md);
+  return g_string_free (out, FALSE);
+}
+
+/* One section per file after the first, each against the first. */
+static char *
+render_comparison (const GPtrArray *comparisons, gboolean color G_GNUC_UNUSED)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < comparisons->len; i++)
+    {
+      g_autofree char *section = render_pair (comparisons->pdata[i]);
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", section);
+    }
   return g_string_free (out, FALSE);
 }
 

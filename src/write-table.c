@@ -102,7 +102,7 @@ append_plain_list (GString *out, const CbList *list, const char *heading)
 }
 
 static char *
-render_comparison (const CbComparison *c, gboolean color)
+render_pair (const CbComparison *c, gboolean color)
 {
   GString *out = g_string_new (NULL);
   g_autoptr (CbTable) table = cb_comparison_table (c);
@@ -113,6 +113,19 @@ render_comparison (const CbComparison *c, gboolean color)
   cb_table_append_text (out, table, "", color);
   cb_comparison_append_unmatched (out, c, cb_text_display, append_plain_list);
   g_string_append_printf (out, "\n%s\n%s\n", geo, method);
+  return g_string_free (out, FALSE);
+}
+
+/* One section per file after the first, each against the first. */
+static char *
+render_comparison (const GPtrArray *comparisons, gboolean color)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < comparisons->len; i++)
+    {
+      g_autofree char *section = render_pair (comparisons->pdata[i], color);
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", section);
+    }
   return g_string_free (out, FALSE);
 }
 

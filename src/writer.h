@@ -20,8 +20,9 @@ typedef struct {
   const char *name;
   /* The report's own color field says whether ANSI colour is allowed. */
   char *(*report) (const CbReport *report);
-  /* color: ANSI colour allowed (the table only). */
-  char *(*comparison) (const CbComparison *comparison, gboolean color);
+  /* comparisons: CbComparison*, each later file against the first (one for
+   * compare OLD NEW).  color: ANSI colour allowed (the table only). */
+  char *(*comparison) (const GPtrArray *comparisons, gboolean color);
 } CbWriter;
 
 extern const CbWriter cb_writer_table;    /* write-table.c */

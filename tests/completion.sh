@@ -79,6 +79,7 @@ expect "$c -w sieve -p method=trial,e" trial,eratosthenes
 expect "$c --format " table json csv markdown
 expect "$c --list-plugins=" full names
 expect "$c comp" compare
+expect "$c compare --f" --fail-above=
 expect "$c --suite $(dirname "$script")/../suites/def" \
   "$(dirname "$script")/../suites/default.suite"
 exit $((failures > 0))

@@ -159,6 +159,108 @@ test_copy_is_independent (void)
   g_assert_cmpstr (cb_params_get_string (&p, "label"), ==, "one");
 }
 
+/* Ranges expand where lists are split, so they work on the command line
+ * and in suite files alike. */
+static void
+assert_expands (const char *list, const char *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) values = cb_param_split_list ("threads", list, &error);
+  g_assert_no_error (error);
+  g_autofree char *joined = g_strjoinv (",", values);
+  if (strcmp (joined, expected) != 0)
+    g_error ("'%s' expanded to '%s', not '%s'", list, joined, expected);
+}
+
+static void
+test_ranges (void)
+{
+  assert_expands ("1..64*2", "1,2,4,8,16,32,64");
+  assert_expands ("1..8", "1,2,3,4,5,6,7,8");
+  assert_expands ("1..100*3", "1,3,9,27,81");
+  assert_expands ("2..11+3", "2,5,8,11");
+  assert_expands ("3..3", "3");
+  /* Float-safe: start + k * step, the end included within an epsilon. */
+  assert_expands ("0.01..0.05+0.01", "0.01,0.02,0.03,0.04,0.05");
+  assert_expands ("0.1..0.7+0.1", "0.1,0.2,0.3,0.4,0.5,0.6,0.7");
+  assert_expands ("0.5..2*2", "0.5,1,2");
+  assert_expands ("1e-3..3e-3+1e-3", "0.001,0.002,0.003");
+  /* Mixed with plain values, and a string value with dots left alone. */
+  assert_expands ("1,4..6,32", "1,4,5,6,32");
+  assert_expands ("../data,a..b", "../data,a..b");
+
+  /* The expanded values are what the parameter then parses. */
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) values = cb_param_split_list ("max-latency", "0.01..0.05+0.01",
+                                               &error);
+  g_autoptr (CbParamSet) set = cb_param_set_new (specs, NULL);
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      g_assert_true (cb_param_set_assign (set, "max-latency", values[i], &error));
+      CbParams p = cb_param_set_view (set);
+      g_assert_cmpfloat_with_epsilon (cb_params_get_double (&p, "max-latency"),
+                                      0.01 * (i + 1), 1e-12);
+    }
+}
+
+static void
+assert_bad_range (const char *list, const char *needle)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) values = cb_param_split_list ("threads", list, &error);
+  if (values != NULL)
+    g_error ("'%s' accepted", list);
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_assert_true (g_str_has_prefix (error->message, "parameter 'threads': "));
+  g_assert_null (strchr (error->message, '\n'));
+  if (strstr (error->message, needle) == NULL)
+    g_error ("'%s': message '%s' lacks '%s'", list, error->message, needle);
+}
+
+static void
+test_bad_ranges (void)
+{
+  assert_bad_range ("1..", "no end");
+  assert_bad_range ("..8", "no start");
+  assert_bad_range ("1..8+", "no step");
+  assert_bad_range ("1..8*", "no factor");
+  assert_bad_range ("8..1", "ends below its start");
+  assert_bad_range ("1..8+0", "step must be above 0");
+  assert_bad_range ("1..8+-1", "step must be above 0");
+  assert_bad_range ("1..8*1", "factor must be above 1");
+  assert_bad_range ("1..8*0.5", "factor must be above 1");
+  assert_bad_range ("0..8*2", "must start above 0");
+  assert_bad_range ("1..2..3", "is not a number");
+  assert_bad_range ("1.2.3..4", "is not a number");
+  /* The sweep cap, naming the count. */
+  assert_bad_range ("1..20000", "makes 20000 values, more than the 10000");
+  assert_bad_range ("1..1e300", "more than the 10000");
+  assert_bad_range ("0..1+1e-300", "more than the 10000");
+  assert_bad_range ("1,2,3..10002", "more than the 10000");
+  /* At the cap exactly is fine. */
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) most = cb_param_split_list ("threads", "1..10000", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (most), ==, 10000);
+  g_assert_cmpstr (most[9999], ==, "10000");
+}
+
+static void
+test_range_on_non_numeric (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cb_param_check_range_use (&specs[0], "1..8", &error));
+  g_assert_true (cb_param_check_range_use (&specs[1], "0.1..0.2+0.1", &error));
+  g_assert_true (cb_param_check_range_use (&specs[2], "async", &error));
+  g_assert_false (cb_param_check_range_use (&specs[2], "1..3", &error));
+  g_assert_error (error, CB_ERROR, CB_ERROR_USAGE);
+  g_assert_nonnull (strstr (error->message, "parameter 'mode'"));
+  g_assert_nonnull (strstr (error->message, "needs a numeric parameter"));
+  g_clear_error (&error);
+  g_assert_false (cb_param_check_range_use (&specs[3], "x,1..3", &error));
+  g_assert_nonnull (strstr (error->message, "a string"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -171,5 +273,8 @@ main (int argc, char **argv)
   g_test_add_func ("/params/unknown-name", test_unknown_name);
   g_test_add_func ("/params/lists", test_lists);
   g_test_add_func ("/params/copy-is-independent", test_copy_is_independent);
+  g_test_add_func ("/params/ranges", test_ranges);
+  g_test_add_func ("/params/bad-ranges", test_bad_ranges);
+  g_test_add_func ("/params/range-on-non-numeric", test_range_on_non_numeric);
   return g_test_run ();
 }

@@ -89,6 +89,43 @@ test_sweep_blowup (void)
   g_assert_nonnull (strstr (error->message, "more than 10000 benchmarks"));
 }
 
+/* Ranges work in suite files as on the command line, and only on
+ * numbers; the cap names the count. */
+static void
+test_ranges (void)
+{
+  static const char text[] = "[a]\nworkload=api\nstrategy=gthreadpool\n"
+                             "strategy.threads=1..8*2\n"
+                             "workload.max-latency=0.01..0.03+0.01\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CbSuite) suite = cb_suite_load_data (
+      registry, text, sizeof text - 1, "t.suite", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (suite->benchmarks->len, ==, 12);
+  const CbBenchmark *last = suite->benchmarks->pdata[11];
+  g_assert_cmpstr (last->strategy_params->texts[0], ==, "8");
+  g_autofree char *wdesc = cb_param_set_describe (last->workload_params);
+  g_assert_nonnull (strstr (wdesc, "max-latency=0.03"));
+
+  REFUSED ("[a]\nworkload=api\nstrategy=gthreadpool\n"
+           "workload.transport=1..2\n",
+           FALSE,
+           "t.suite:4: [a] workload.transport: parameter 'transport': a "
+           "range ('1..2') needs a numeric parameter, and this one is an "
+           "enum");
+  REFUSED ("[a]\nworkload=api\nstrategy=gthreadpool\n"
+           "strategy.threads=8..1\n",
+           FALSE,
+           "t.suite:4: [a] strategy.threads: parameter 'strategy.threads': "
+           "range '8..1' ends below its start");
+  REFUSED ("[a]\nworkload=api\nstrategy=gthreadpool\n"
+           "strategy.threads=1..20000\n",
+           FALSE,
+           "t.suite:4: [a] strategy.threads: parameter 'strategy.threads': "
+           "range '1..20000' makes 20000 values, more than the 10000 a sweep "
+           "may have");
+}
+
 /* Identical rows are still kept once, in order. */
 static void
 test_duplicate_rows (void)
@@ -204,6 +241,7 @@ main (int argc, char **argv)
   g_test_add_func ("/suite-file/nul-and-size", test_nul_and_size);
   g_test_add_func ("/suite-file/sweep-blowup", test_sweep_blowup);
   g_test_add_func ("/suite-file/duplicate-rows", test_duplicate_rows);
+  g_test_add_func ("/suite-file/ranges", test_ranges);
   g_test_add_func ("/suite-file/empty-template-field",
                    test_empty_template_field);
   g_test_add_func ("/suite-file/suite-group-rules", test_suite_group_rules);
