@@ -358,7 +358,7 @@ static GOptionContext *
 build_context (CbOptions *o, GOptionEntry **entries_out)
 {
   GOptionContext *ctx = g_option_context_new (
-      "[compare OLD.json NEW.json] - measure concurrency strategies");
+      "[compare OLD.json NEW.json...] - measure concurrency strategies");
   *entries_out = option_entries (o);
   g_option_context_set_summary (
       ctx, "Runs each benchmark (a workload under a concurrency strategy) in "
