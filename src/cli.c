@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "load-plan.h"
 #include "params.h"
 
 #define DEFAULT_MAX_TIME 10.0
@@ -131,6 +132,23 @@ parse_size (const char *option, const char *value, guint64 *out,
 }
 
 static gboolean
+apply_load (CbOptions *o, const char *name, const char *value,
+            GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  gboolean is_rate = strcmp (name, "--rate") == 0;
+  if (is_rate ? !cb_load_check_rate (name, value, &local)
+              : !cb_load_check_arrivals (name, value, &local))
+    return usage (error, "%s", local->message);
+  g_free (is_rate ? o->rate : o->arrivals);
+  if (is_rate)
+    o->rate = g_strdup (value);
+  else
+    o->arrivals = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
 apply_single (CbOptions *o, const char *name, const char *value,
               GError **error)
 {
@@ -182,6 +200,8 @@ apply_single (CbOptions *o, const char *name, const char *value,
     o->output = g_strdup (value);
   else if (strcmp (name, "--plot") == 0)
     o->plot = g_strdup (value);
+  else if (strcmp (name, "--rate") == 0 || strcmp (name, "--arrivals") == 0)
+    return apply_load (o, name, value, error);
   return TRUE;
 }
 
@@ -300,6 +320,15 @@ option_entries (CbOptions *o)
       "(repeatable)",
       "FILE" },
     SINGLE ("plot", 0, "Draw a scaling chart to FILE (.svg or .png)", "FILE"),
+    SINGLE ("rate", 0,
+            "Open loop: items arrive at RATE per second, latency is timed "
+            "from each item's intended arrival; several sweep it; auto finds "
+            "each row's capacity and sweeps 10% to 150% of it",
+            "RATE[,RATE...]|auto"),
+    SINGLE ("arrivals", 0,
+            "With --rate: constant gaps of 1/RATE or poisson ones, seeded "
+            "by --seed [default: constant]",
+            "constant|poisson"),
     SINGLE ("memory-limit", 0,
             "Fail a run whose process tree uses more than SIZE bytes (K, M, "
             "G suffixes): a cgroup's memory limit where one can be made, "
@@ -401,5 +430,7 @@ cb_options_free (CbOptions *o)
   g_free (o->output);
   g_strfreev (o->exports);
   g_free (o->plot);
+  g_free (o->rate);
+  g_free (o->arrivals);
   g_free (o);
 }

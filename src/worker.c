@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "arrivals.h"
 #include "job-recipe.h"
 #include "proctree.h"
 #include "runner.h"
@@ -30,6 +31,28 @@ record_of (const CbJob *job, guint item)
 {
   WorkerState *state = job->core;
   return &state->shared->items[item];
+}
+
+gint64
+cb_worker_arrival (const CbWorkerState *state, guint item)
+{
+  if (state->arrivals == NULL)
+    return 0;
+  return state->shared->t_start + state->arrivals[item];
+}
+
+/* Absolute, so that however late this thread was woken or scheduled, the
+ * next item's arrival does not slide: the schedule is the load's, not the
+ * server's. */
+static void
+wait_for_arrival (const CbWorkerState *state, guint item)
+{
+  gint64 due = cb_worker_arrival (state, item);
+  struct timespec ts = { due / 1000000000, due % 1000000000 };
+  if (due <= 0)
+    return;
+  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+    ;
 }
 
 static gboolean
@@ -46,6 +69,7 @@ job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
       return FALSE;
     }
   rec = record_of (job, item);
+  wait_for_arrival (state, item);
   gint64 t_run_start = shared_now_ns ();
   ok = state->klass->run (state->workload, item, digest, error);
   rec->service = (shared_now_ns () - t_run_start) * 1e-9;
@@ -60,6 +84,7 @@ typedef struct {
   const CbJob *job;
   guint item;
   gint64 t_run_start;
+  GMainContext *ctx;
   CbItemDone done;
   gpointer user_data;
 } AsyncCall;
@@ -78,10 +103,52 @@ job_async_done (guint item, guint64 digest, const GError *error,
 }
 
 static void
+start_async_call (AsyncCall *call)
+{
+  WorkerState *state = call->job->core;
+  call->t_run_start = shared_now_ns ();
+  state->klass->run_async (state->workload, call->item, call->ctx,
+                           job_async_done, call);
+}
+
+static gboolean
+on_arrival (gpointer data)
+{
+  start_async_call (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+arrival_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback (data);
+}
+
+static GSourceFuncs arrival_funcs = { .dispatch = arrival_dispatch };
+
+/* An open-loop item not due yet starts from a source on the strategy's own
+ * context, ready at its arrival (rounded up to the microsecond GLib's
+ * clock counts in, so it never starts early). */
+static void
+start_async_at_arrival (AsyncCall *call)
+{
+  gint64 due = cb_worker_arrival (call->job->core, call->item);
+  if (due <= shared_now_ns ())
+    {
+      start_async_call (call);
+      return;
+    }
+  GSource *source = g_source_new (&arrival_funcs, sizeof (GSource));
+  g_source_set_ready_time (source, (due + 999) / 1000);
+  g_source_set_callback (source, on_arrival, call, NULL);
+  g_source_attach (source, call->ctx);
+  g_source_unref (source);
+}
+
+static void
 job_run_item_async (const CbJob *job, guint item, GMainContext *ctx,
                     CbItemDone done, gpointer user_data)
 {
-  WorkerState *state = job->core;
   AsyncCall *call = g_new0 (AsyncCall, 1);
 
   if (item >= job->n_items)
@@ -97,8 +164,8 @@ job_run_item_async (const CbJob *job, guint item, GMainContext *ctx,
   call->item = item;
   call->done = done;
   call->user_data = user_data;
-  call->t_run_start = shared_now_ns ();
-  state->klass->run_async (state->workload, item, ctx, job_async_done, call);
+  call->ctx = ctx;
+  start_async_at_arrival (call);
 }
 
 static void
@@ -339,7 +406,7 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   const CbStrategyClass *st = bench->strategy->desc->strategy;
   CbParams sparams = cb_param_set_view (bench->strategy_params);
   g_autoptr (GError) error = NULL;
-  WorkerState state = { NULL, wk, NULL, FALSE };
+  WorkerState state = { NULL, wk, NULL, FALSE, NULL };
   CbJob job = { 0 };
 
   if (!prepare_state (bench, seed, fd, &state, &error))
@@ -352,6 +419,9 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   job.run_item_async = job_run_item_async;
   job.complete = job_complete;
   job.core = &state;
+  if (bench->rate > 0)
+    state.arrivals = cb_arrivals_schedule (bench->arrivals, bench->rate, seed,
+                                           n);
   state.relayed = (cb_plugin_strategy_flags (bench->strategy)
                    & CB_STRATEGY_RELAYS_DIGESTS) != 0;
   if (cb_plugin_workload_has_steps (bench->workload))
@@ -381,6 +451,7 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
       copy_error (state.shared, error);
     }
   state.shared->ok = ok;
+  g_free (state.arrivals);
   wk->destroy (state.workload);
   return ok ? 0 : 1;
 }
