@@ -6,6 +6,7 @@
 #endif
 
 #include "report.h"
+#include "report-load.h"
 
 #include <math.h>
 #include <signal.h>
@@ -150,6 +151,9 @@ cb_report_summary (const CbReport *report, CbTextFunc text, CbTextFunc name)
       cb_list_add_item (list, text (s->workload_key),
                         summary_sentence (s, name));
     }
+  g_autoptr (GPtrArray) load = cb_report_load_summary (report);
+  for (guint i = 0; i < load->len; i++)
+    cb_list_add_item (list, text (load->pdata[i]), NULL);
   return list;
 }
 

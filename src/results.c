@@ -276,6 +276,23 @@ warn_leftovers (CbResult *result)
   add_warning (result, w);
 }
 
+/* The open-loop figures, from each run's schedule and records. */
+static void
+load_figures (CbResult *result)
+{
+  guint n = result->samples->len, k = 0;
+  g_autofree CbLoadRun *runs = g_new0 (CbLoadRun, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, i);
+      if (s->intended == NULL)
+        continue;
+      runs[k++] = (CbLoadRun){ s->n_items, s->intended, s->completion,
+                               s->service };
+    }
+  cb_load_analyse (runs, k, result->bench->rate, &result->load);
+}
+
 static void
 analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
              gboolean memory_sampled)
@@ -308,6 +325,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
   item_percentiles (result, G_STRUCT_OFFSET (CbRunSample, service),
                     &result->service);
   timer_overshoot (result);
+  load_figures (result);
 
   result->outliers = n >= MIN_RUNS_FOR_OUTLIERS
                          ? cb_stats_outliers (walls, n, flags)

@@ -3,6 +3,7 @@
  * from them. */
 #pragma once
 
+#include "load.h"
 #include "runner.h"
 #include "stats.h"
 
@@ -43,6 +44,7 @@ typedef struct {
   double overshoot_mean, overshoot_max; /* service time over requested waits */
   guint outliers;
   guint n_leftovers;     /* processes killed after their run, all runs */
+  CbLoadResult load;     /* open-loop rows: load.open */
   GStrv warnings;
 } CbResult;
 

@@ -9,6 +9,7 @@
 
 #include "compare-text.h"
 #include "format.h"
+#include "report-load.h"
 
 static char *
 md_bold (const char *s)
@@ -74,6 +75,12 @@ render_report (const CbReport *report)
 
   g_string_append_printf (out, "## %s\n\n", title_md);
   cb_table_append_markdown (out, table);
+  g_autoptr (CbTable) load = cb_report_load_table (report);
+  if (load != NULL)
+    {
+      g_string_append_c (out, '\n');
+      cb_table_append_markdown (out, load);
+    }
   cb_list_append_markdown (out, summary, "Summary");
   cb_list_append_markdown (out, warnings, "Warnings");
   report_append_footer (out, report);

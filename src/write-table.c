@@ -9,6 +9,7 @@
 
 #include "compare-text.h"
 #include "format.h"
+#include "report-load.h"
 
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RED "\033[31m"
@@ -61,6 +62,12 @@ render_report (const CbReport *report)
   g_autoptr (CbList) warnings = cb_report_warnings (report, cb_text_display);
 
   cb_table_append_text (out, table, "", report->color);
+  g_autoptr (CbTable) load = cb_report_load_table (report);
+  if (load != NULL)
+    {
+      g_string_append_c (out, '\n');
+      cb_table_append_text (out, load, "", report->color);
+    }
   cb_list_append_text (out, summary, "Summary:", NULL);
   cb_list_append_text (out, warnings, "Warnings:",
                        report->color ? ANSI_YELLOW : NULL);
