@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The open-loop load (issue 16) measures what it says: arrivals on
+ * schedule, a single queue below and above its capacity, latency counted
+ * from the intended arrival so that a stall is not hidden (coordinated
+ * omission), and --rate/--arrivals refused when wrong. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <math.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arrivals.h"
+#include "load.h"
+#include "plan.h"
+#include "results.h"
+#include "runner.h"
+#include "testutil.h"
+
+static CbRegistry *registry;
+
+/* One analysed row of workload x strategy at rate, run n_runs times. */
+static CbResult *
+run_row (const char *workload, const char *strategy,
+         const char *const *params, double rate, guint n_runs,
+         CbSuite **suite_out)
+{
+  CbSuite *suite = test_make_suite (registry, workload, strategy, params);
+  CbBenchmark *bench = suite->benchmarks->pdata[0];
+  CbRunOptions options = { .seed = 7, .timeout = 120 };
+  g_autoptr (CbRunner) runner = cb_runner_new (&options);
+  g_autoptr (GPtrArray) results = g_ptr_array_new ();
+
+  bench->rate = rate;
+  bench->arrivals = CB_ARRIVALS_CONSTANT;
+  CbResult *r = cb_result_new (bench, 0);
+  for (guint run = 0; run < n_runs; run++)
+    {
+      CbRunSample s;
+      g_autoptr (GError) error = NULL;
+      gboolean ok = cb_runner_run (runner, bench, &r->info, &s, &error);
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_array_append_val (r->samples, s);
+    }
+  r->status = CB_RESULT_OK;
+  g_ptr_array_add (results, r);
+  cb_results_analyse (results, 2, FALSE);
+  *suite_out = suite;
+  return r;
+}
+
+static void
+test_constant_arrivals (void)
+{
+  const double rates[] = { 1000, 300, 7.5 };
+  for (guint k = 0; k < G_N_ELEMENTS (rates); k++)
+    {
+      g_autofree gint64 *at
+          = cb_arrivals_schedule (CB_ARRIVALS_CONSTANT, rates[k], 1, 1000);
+      double gap = 1e9 / rates[k];
+      g_assert_cmpint (at[0], ==, 0);
+      for (guint i = 1; i < 1000; i++)
+        {
+          /* Exactly 1/R apart, to the nanosecond the clock counts in, and
+           * never drifting: each is its index over R, rounded once. */
+          g_assert_cmpfloat (fabs (at[i] - i * gap), <=, 0.5);
+          g_assert_cmpfloat (fabs ((at[i] - at[i - 1]) - gap), <=, 1.0);
+        }
+    }
+  g_autofree gint64 *ms
+      = cb_arrivals_schedule (CB_ARRIVALS_CONSTANT, 1000, 1, 10);
+  for (guint i = 1; i < 10; i++)
+    g_assert_cmpint (ms[i] - ms[i - 1], ==, 1000000);
+}
+
+static void
+test_poisson_reproducible (void)
+{
+  g_autofree gint64 *a = cb_arrivals_schedule (CB_ARRIVALS_POISSON, 500, 3, 200);
+  g_autofree gint64 *b = cb_arrivals_schedule (CB_ARRIVALS_POISSON, 500, 3, 200);
+  g_autofree gint64 *c = cb_arrivals_schedule (CB_ARRIVALS_POISSON, 500, 4, 200);
+  g_assert_cmpmem (a, 200 * sizeof (gint64), b, 200 * sizeof (gint64));
+  g_assert_true (memcmp (a, c, 200 * sizeof (gint64)) != 0);
+  g_assert_cmpint (a[0], ==, 0);
+  for (guint i = 1; i < 200; i++)
+    g_assert_cmpint (a[i], >=, a[i - 1]);
+}
+
+/* Below capacity a single queue never queues: response is service (plus
+ * the wake-up from the core's sleep, generous on a loaded machine), and
+ * the row kept up. */
+static void
+test_queue_below_capacity (void)
+{
+  const char *params[] = { "items=100", "max-latency=0.001", NULL };
+  g_autoptr (CbSuite) suite = NULL;
+  g_autoptr (CbResult) r = run_row ("api", "sequential", params, 100, 1,
+                                    &suite);
+  const CbLoadResult *l = &r->load;
+
+  g_assert_true (l->open);
+  g_assert_cmpfloat (l->target_rate, ==, 100);
+  g_assert_cmpfloat (fabs (l->offered_rate - 100), <, 1e-6);
+  g_assert_true (l->kept_up);
+  g_assert_false (l->growing);
+  g_assert_cmpfloat (l->response.p99, >=, l->service.p99 - 1e-6);
+  g_assert_cmpfloat (l->response.p99, <=, l->service.p99 + 0.025);
+  g_assert_cmpfloat (l->response.p50, <=, l->service.p50 + 0.010);
+  g_assert_cmpfloat (l->queueing.p50, <, 0.010);
+  g_assert_cmpfloat (fabs (l->achieved_rate - 100), <, 10);
+}
+
+/* Least squares slope and R^2 of y against the index. */
+static void
+fit_line (const double *y, guint n, double *slope, double *r2)
+{
+  double mx = (n - 1) / 2.0, my = 0, sxy = 0, sxx = 0, syy = 0;
+  for (guint i = 0; i < n; i++)
+    my += y[i] / n;
+  for (guint i = 0; i < n; i++)
+    {
+      sxy += (i - mx) * (y[i] - my);
+      sxx += (i - mx) * (i - mx);
+      syy += (y[i] - my) * (y[i] - my);
+    }
+  *slope = sxy / sxx;
+  *r2 = syy > 0 ? sxy * sxy / (sxx * syy) : 0;
+}
+
+/* Above capacity (10 ms items arriving every 5 ms) the queue grows by the
+ * difference with every item: response latency is a line in the item's
+ * index of slope about 5 ms, and the row fell behind. */
+static void
+test_queue_above_capacity (void)
+{
+  const char *params[] = { "items=60", "service=0.01", NULL };
+  g_autoptr (CbSuite) suite = NULL;
+  g_autoptr (CbResult) r = run_row ("stall", "sequential", params, 200, 1,
+                                    &suite);
+  const CbRunSample *s = &g_array_index (r->samples, CbRunSample, 0);
+  double response[60], slope, r2;
+
+  g_assert_cmpuint (s->n_items, ==, 60);
+  for (guint i = 0; i < 60; i++)
+    response[i] = s->completion[i] - s->intended[i];
+  fit_line (response, 60, &slope, &r2);
+  g_assert_cmpfloat (slope, >=, 0.004);
+  g_assert_cmpfloat (slope, <=, 0.030);
+  g_assert_cmpfloat (r2, >, 0.9);
+  g_assert_true (r->load.growing);
+  g_assert_false (r->load.kept_up);
+  g_assert_cmpstr (cb_load_verdict (&r->load), ==, "fell behind");
+  g_assert_cmpfloat (r->load.achieved_rate, <, 0.98 * 200);
+  /* Service stays the item's own 10 ms however long the queue. */
+  g_assert_cmpfloat (r->load.service.p99, <, 0.1);
+  g_assert_cmpfloat (r->load.response.max, >, 0.2);
+}
+
+/* One 200 ms stall in the middle of a constant 200/s run of 1 ms items:
+ * every item that arrived during it waited for its end, and the response
+ * percentiles show that; service does not.  Timed from the actual start
+ * (response = service), this fails. */
+static void
+test_coordinated_omission (void)
+{
+  const char *params[] = { "items=200", "service=0.001", "stall=0.2", NULL };
+  g_autoptr (CbSuite) suite = NULL;
+  g_autoptr (CbResult) r = run_row ("stall", "sequential", params, 200, 1,
+                                    &suite);
+  const CbRunSample *s = &g_array_index (r->samples, CbRunSample, 0);
+  guint stalled = 100; /* the middle item */
+  guint during = 0;
+
+  double stall_end = s->completion[stalled];
+  g_assert_cmpfloat (s->service[stalled], >=, 0.2 - 1e-3);
+  for (guint i = stalled + 1; i < s->n_items; i++)
+    {
+      if (s->intended[i] >= stall_end)
+        break;
+      during++;
+      /* It waited for the stall to end, and its response says so. */
+      g_assert_cmpfloat (s->completion[i] - s->intended[i], >=,
+                         stall_end - s->intended[i]);
+      g_assert_cmpfloat (s->service[i], <, 0.1);
+    }
+  /* About 40 items arrive in 200 ms at 200/s. */
+  g_assert_cmpuint (during, >=, 30);
+  g_assert_cmpfloat (r->load.response.p99, >, 0.15);
+  g_assert_cmpfloat (r->load.response.p90, >, 0.02);
+  g_assert_cmpfloat (r->load.service.p99, <, 0.05);
+  g_assert_cmpfloat (r->load.queueing.p99, >, 0.15);
+}
+
+/* The verdict's growth rule on made-up runs: a flat response with one
+ * late outlier is not growing, a queue that keeps lengthening is. */
+static void
+test_growth_rule (void)
+{
+  double intended[100], completion[100], service[100];
+  CbLoadRun run = { 100, intended, completion, service };
+  CbLoadResult l;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      intended[i] = i * 0.01;
+      service[i] = 0.002;
+      completion[i] = intended[i] + 0.002;
+    }
+  completion[99] += 1.0;
+  cb_load_analyse (&run, 1, 100, &l);
+  g_assert_false (l.growing);
+  g_assert_true (l.kept_up);
+  for (guint i = 0; i < 100; i++)
+    completion[i] = intended[i] + 0.002 + i * 0.0002;
+  cb_load_analyse (&run, 1, 100, &l);
+  /* The last quarter's median is over twice the second's: growing. */
+  g_assert_true (l.growing);
+  g_assert_false (l.kept_up);
+  /* Closed runs have no schedule: nothing to judge. */
+  CbLoadRun closed = { 100, NULL, completion, service };
+  cb_load_analyse (&closed, 1, 0, &l);
+  g_assert_false (l.open);
+}
+
+static void
+test_bad_input (void)
+{
+  const char *const cases[][2] = {
+    { "--rate", "0" },     { "--rate", "-1" },       { "--rate", "abc" },
+    { "--rate", "100,0" }, { "--rate", "nan" },      { "--rate", "" },
+    { "--arrivals", "foo" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TestExec) e
+          = test_exec ("-w", "api", "-s", "sequential", cases[i][0],
+                       cases[i][1], NULL);
+      test_assert_usage_error (e, cases[i][0]);
+    }
+}
+
+static CbPlan *
+plan_for (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_ptr_array_add (argv, (gpointer) "concbench");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  int argc = (int) argv->len - 1;
+  char **v = (char **) argv->pdata;
+  g_autoptr (CbOptions) options = cb_options_parse (&argc, &v, &error);
+  g_assert_no_error (error);
+  CbPlan *plan = cb_plan_new (registry, options, &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+/* --rate sweeps like a parameter: one row per rate of every row. */
+static void
+test_rate_sweep_rows (void)
+{
+  const char *args[] = { "-w", "api", "-s", "sequential", "-s", "gthreadpool",
+                         "--rate", "100,200,400", "--arrivals", "poisson",
+                         NULL };
+  g_autoptr (CbPlan) plan = plan_for (args);
+  const GPtrArray *rows = plan->suite->benchmarks;
+  const double want[] = { 100, 200, 400 };
+
+  g_assert_cmpuint (plan->n_requested, ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      const CbBenchmark *b = rows->pdata[i];
+      g_assert_cmpfloat (b->rate, ==, want[i % 3]);
+      g_assert_cmpint (b->arrivals, ==, CB_ARRIVALS_POISSON);
+      g_assert_nonnull (strstr (b->name, " @ "));
+    }
+  const char *closed[] = { "-w", "api", "-s", "sequential", NULL };
+  g_autoptr (CbPlan) plain = plan_for (closed);
+  g_assert_cmpfloat (((CbBenchmark *) plain->suite->benchmarks->pdata[0])->rate,
+                     ==, 0);
+}
+
+/* A suite file sets rate and arrivals in its [suite] group. */
+static void
+test_suite_file_rate (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  int fd = g_file_open_tmp ("load-XXXXXX.suite", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (
+      path,
+      "[suite]\nrate=50,60\narrivals=poisson\n"
+      "[a]\nworkload=api\nstrategy=sequential\n",
+      -1, &error));
+  const char *args[] = { "--suite", path, NULL };
+  g_autoptr (CbPlan) plan = plan_for (args);
+  g_assert_cmpuint (plan->n_requested, ==, 2);
+  g_assert_cmpfloat (((CbBenchmark *) plan->suite->benchmarks->pdata[1])->rate,
+                     ==, 60);
+  g_assert_true (g_file_set_contents (
+      path, "[suite]\nrate=fast\n[a]\nworkload=api\nstrategy=sequential\n",
+      -1, &error));
+  g_autoptr (TestExec) e = test_exec ("--suite", path, NULL);
+  test_assert_usage_error (e, "rate");
+  g_unlink (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  registry = test_registry (test_env ("CONCBENCH_TEST_PLUGINS"));
+  g_test_add_func ("/load/arrivals/constant", test_constant_arrivals);
+  g_test_add_func ("/load/arrivals/poisson-reproducible",
+                   test_poisson_reproducible);
+  g_test_add_func ("/load/growth-rule", test_growth_rule);
+  g_test_add_func ("/load/queue/below-capacity", test_queue_below_capacity);
+  g_test_add_func ("/load/queue/above-capacity", test_queue_above_capacity);
+  g_test_add_func ("/load/coordinated-omission", test_coordinated_omission);
+  g_test_add_func ("/load/bad-input", test_bad_input);
+  g_test_add_func ("/load/rate-sweep-rows", test_rate_sweep_rows);
+  g_test_add_func ("/load/suite-file-rate", test_suite_file_rate);
+  int status = g_test_run ();
+  cb_registry_free (registry);
+  return status;
+}
