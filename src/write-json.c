@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 
+#include "load-json.h"
 #include "read-json.h"
 
 #ifndef PACKAGE_VERSION
@@ -371,6 +372,7 @@ json_add_benchmark (JsonBuilder *b, const CbResult *r)
   json_add_runs (b, r);
   json_add_derived (b, r);
   json_add_warnings (b, r);
+  cb_load_json_add (b, r);
   json_builder_end_object (b);
 }
 

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -312,6 +313,64 @@ test_suite_file_rate (void)
   g_unlink (path);
 }
 
+/* path's JSON with every benchmark's "load" removed and schema_version
+ * set to 1: what the same run wrote before issue 16. */
+static void
+write_version_1 (const char *from, const char *to)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (json_parser_load_from_file (parser, from, &error));
+  JsonObject *top = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_int_member (top, "schema_version", 1);
+  JsonArray *benches = json_object_get_array_member (top, "benchmarks");
+  for (guint i = 0; i < json_array_get_length (benches); i++)
+    json_object_remove_member (json_array_get_object_element (benches, i),
+                               "load");
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (gen, to, &error));
+}
+
+/* compare reads version 2 (with open-loop rows) and version 1 files, and
+ * refuses a malformed "load". */
+static void
+test_compare_versions (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("load-XXXXXX", NULL);
+  g_autofree char *v2 = g_build_filename (dir, "v2.json", NULL);
+  g_autofree char *v1 = g_build_filename (dir, "v1.json", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  g_autoptr (TestExec) run = test_exec (
+      "-w", "api", "-s", "sequential", "-p", "items=20", "-p",
+      "max-latency=0.001", "--rate", "1000", "--warmups", "0", "--runs", "2",
+      "-o", v2, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (v2, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"schema_version\" : 2"));
+  g_assert_nonnull (strstr (text, "\"verdict\" : "));
+  write_version_1 (v2, v1);
+
+  const char *pairs[][2] = { { v1, v2 }, { v2, v1 }, { v2, v2 } };
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      g_autoptr (TestExec) cmp
+          = test_exec ("compare", pairs[i][0], pairs[i][1], NULL);
+      g_assert_cmpint (cmp->status, ==, 0);
+      g_assert_nonnull (strstr (cmp->out, "@ 1000/s"));
+    }
+  char *verdict = strstr (text, "\"verdict\" : \"");
+  memcpy (verdict + strlen ("\"verdict\" : \""), "maybe", 5);
+  g_assert_true (g_file_set_contents (bad, text, -1, NULL));
+  g_autoptr (TestExec) refused = test_exec ("compare", v1, bad, NULL);
+  test_assert_usage_error (refused, "benchmarks[0].load: verdict");
+  g_unlink (v1);
+  g_unlink (v2);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -327,6 +386,7 @@ main (int argc, char **argv)
   g_test_add_func ("/load/bad-input", test_bad_input);
   g_test_add_func ("/load/rate-sweep-rows", test_rate_sweep_rows);
   g_test_add_func ("/load/suite-file-rate", test_suite_file_rate);
+  g_test_add_func ("/load/compare-versions", test_compare_versions);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;
