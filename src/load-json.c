@@ -49,6 +49,7 @@ cb_load_json_add (JsonBuilder *b, const CbResult *r)
   json_builder_add_string_value (b, cb_arrivals_name (r->bench->arrivals));
   add_double (b, "offered_rate", l->offered_rate);
   add_double (b, "achieved_rate", l->achieved_rate);
+  add_double (b, "unqueued_rate", l->unqueued_rate);
   add_latency (b, "response", &l->response);
   add_latency (b, "service", &l->service);
   add_latency (b, "queueing", &l->queueing);

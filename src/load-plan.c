@@ -87,8 +87,8 @@ rate_text (double rate)
                      : g_strdup_printf ("%.3g", rate);
 }
 
-static CbBenchmark *
-open_loop_copy (const CbBenchmark *bench, double rate, CbArrivals arrivals)
+CbBenchmark *
+cb_load_open_row (const CbBenchmark *bench, double rate, CbArrivals arrivals)
 {
   CbBenchmark *copy = g_new0 (CbBenchmark, 1);
   g_autofree char *shown = rate_text (rate);
@@ -116,8 +116,8 @@ cb_load_expand (CbSuite *suite, guint n_rows, const double *rates,
 
   for (guint i = 0; i < n_rows && i < all->len; i++)
     for (guint r = 0; r < n_rates; r++)
-      g_ptr_array_add (rows, open_loop_copy (all->pdata[i], rates[r],
-                                             arrivals));
+      g_ptr_array_add (rows, cb_load_open_row (all->pdata[i], rates[r],
+                                               arrivals));
   guint made = rows->len;
   g_ptr_array_remove_range (all, 0, MIN (n_rows, all->len));
   for (guint i = 0; i < made; i++)

@@ -26,6 +26,10 @@ void cb_load_request_init (CbLoadRequest *request, const char *rate,
                            const char *arrivals);
 void cb_load_request_clear (CbLoadRequest *request);
 
+/* A copy of bench (named) as an open-loop row at rate: "NAME @ R/s". */
+CbBenchmark *cb_load_open_row (const CbBenchmark *bench, double rate,
+                               CbArrivals arrivals);
+
 /* Replaces each of the first n_rows benchmarks of suite by one row per
  * rate, named after it ("NAME @ 200/s"); the rows after them (added
  * baselines) stay closed.  Returns how many rows replaced the n_rows. */

@@ -6,7 +6,6 @@
 #include "load.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
@@ -69,39 +68,35 @@ quarter_median (const CbLoadRun *runs, guint n_runs, guint quarter)
   return cb_percentile ((const double *) all->data, all->len, 50);
 }
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-/* The rates over the middle half of each run, from its first quarter's to
- * its third quarter's completion (sorted) and arrival: what a run's start
- * (the pool filling) and end (its last stragglers) would bias is left
- * out, and a server that keeps up completes at exactly the rate its items
- * arrive.  Runs are pooled: items and seconds summed. */
+/* The rates of the runs, items and seconds summed: achieved from the
+ * first intended arrival to the last completion; unqueued the same had
+ * every item run its own service time from its intended arrival, with no
+ * wait, which is what a short run's last items take to drain even when
+ * nothing queued; offered between the first and the last arrival. */
 static void
-middle_rates (const CbLoadRun *runs, guint n_runs, double *achieved,
-              double *offered)
+run_rates (const CbLoadRun *runs, guint n_runs, CbLoadResult *out)
 {
-  double done_span = 0, arrival_span = 0, items = 0;
+  double span = 0, unqueued_span = 0, arrival_span = 0, items = 0, gaps = 0;
   for (guint r = 0; r < n_runs; r++)
     {
-      guint n = runs[r].n_items;
-      guint lo = n >= CB_LOAD_GROWTH_MIN_ITEMS ? n / 4 : 0;
-      guint hi = n >= CB_LOAD_GROWTH_MIN_ITEMS ? 3 * n / 4 : n - 1;
-      if (n < 2)
+      const CbLoadRun *run = &runs[r];
+      double last = -INFINITY, unqueued = -INFINITY;
+      if (run->n_items < 2)
         continue;
-      g_autofree double *done = g_new (double, n);
-      memcpy (done, runs[r].completion, n * sizeof (double));
-      qsort (done, n, sizeof (double), compare_doubles);
-      done_span += done[hi] - done[lo];
-      arrival_span += runs[r].intended[hi] - runs[r].intended[lo];
-      items += hi - lo;
+      for (guint i = 0; i < run->n_items; i++)
+        {
+          last = MAX (last, run->completion[i]);
+          unqueued = MAX (unqueued, run->intended[i] + run->service[i]);
+        }
+      span += last - run->intended[0];
+      unqueued_span += unqueued - run->intended[0];
+      arrival_span += run->intended[run->n_items - 1] - run->intended[0];
+      items += run->n_items;
+      gaps += run->n_items - 1;
     }
-  *achieved = done_span > 0 ? items / done_span : NAN;
-  *offered = arrival_span > 0 ? items / arrival_span : NAN;
+  out->achieved_rate = span > 0 ? items / span : NAN;
+  out->unqueued_rate = unqueued_span > 0 ? items / unqueued_span : NAN;
+  out->offered_rate = arrival_span > 0 ? gaps / arrival_span : NAN;
 }
 
 void
@@ -116,7 +111,7 @@ cb_load_analyse (const CbLoadRun *runs, guint n_runs, double rate,
     return;
   out->open = TRUE;
   out->target_rate = rate;
-  middle_rates (runs, n_runs, &out->achieved_rate, &out->offered_rate);
+  run_rates (runs, n_runs, out);
   latency_percentiles (runs, n_runs, RESPONSE, &out->response);
   latency_percentiles (runs, n_runs, SERVICE, &out->service);
   latency_percentiles (runs, n_runs, QUEUEING, &out->queueing);
@@ -126,7 +121,7 @@ cb_load_analyse (const CbLoadRun *runs, guint n_runs, double rate,
   out->growing = out->q4_median > CB_LOAD_GROWTH_FACTOR * out->q2_median
                  && out->q4_median - out->q2_median > CB_LOAD_GROWTH_MIN;
   out->kept_up = !(out->achieved_rate
-                   < CB_LOAD_KEPT_UP_RATIO * out->offered_rate)
+                   < CB_LOAD_KEPT_UP_RATIO * out->unqueued_rate)
                  && !out->growing;
 }
 

@@ -11,7 +11,7 @@ typedef struct {
 } CbLatency;
 
 /* The verdict's thresholds, also in concbench(1). */
-#define CB_LOAD_KEPT_UP_RATIO 0.98 /* achieved / offered below: fell behind */
+#define CB_LOAD_KEPT_UP_RATIO 0.98 /* achieved / unqueued below: fell behind */
 #define CB_LOAD_GROWTH_FACTOR 2.0  /* last quarter's median response over */
 #define CB_LOAD_GROWTH_MIN 1e-3    /* the second's, and by more than 1 ms */
 #define CB_LOAD_GROWTH_MIN_ITEMS 8 /* fewer items per run: not judged */
@@ -19,11 +19,13 @@ typedef struct {
 typedef struct {
   gboolean open;        /* an open-loop row with a measured run */
   double target_rate;   /* items per second */
-  /* Over the middle half of each run (items n/4 to 3n/4), runs pooled:
-   * achieved = items completed / seconds between those completions (sorted);
-   * offered = the same items / seconds between their intended arrivals,
-   * exactly the target for constant arrivals, the drawn one for Poisson. */
-  double achieved_rate, offered_rate;
+  /* Runs pooled (items and seconds summed):
+   * achieved = items / (last completion - first intended arrival);
+   * unqueued = items / (the latest intended arrival + own service time -
+   *   first intended arrival): what achieved would be had no item waited;
+   * offered = gaps / (last - first intended arrival): the target for
+   *   constant arrivals, the drawn rate for Poisson. */
+  double achieved_rate, unqueued_rate, offered_rate;
   /* response = completion - intended arrival; service = completion -
    * actual start; queueing = actual start - intended arrival */
   CbLatency response, service, queueing;
@@ -31,7 +33,7 @@ typedef struct {
    * of its second quarter, pooled over the runs */
   double q2_median, q4_median;
   gboolean growing; /* q4 > 2 x q2 and by more than 1 ms */
-  gboolean kept_up; /* achieved >= 98 % of offered and not growing */
+  gboolean kept_up; /* achieved >= 98 % of unqueued, and not growing */
 } CbLoadResult;
 
 /* One run's items, as the runner keeps them (seconds from the start of

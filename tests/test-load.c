@@ -15,6 +15,7 @@
 
 #include "arrivals.h"
 #include "load.h"
+#include "load-auto.h"
 #include "plan.h"
 #include "results.h"
 #include "runner.h"
@@ -210,6 +211,9 @@ test_growth_rule (void)
       service[i] = 0.002;
       completion[i] = intended[i] + 0.002;
     }
+  /* The last item is slow itself: it did not wait, and one outlier is
+   * no growing queue. */
+  service[99] += 1.0;
   completion[99] += 1.0;
   cb_load_analyse (&run, 1, 100, &l);
   g_assert_false (l.growing);
@@ -371,6 +375,44 @@ test_compare_versions (void)
   g_rmdir (dir);
 }
 
+/* --rate auto: one closed row, then its sweep at the factors of the
+ * capacity that closed run measured, and the summary names the highest
+ * rate kept up with. */
+static void
+test_rate_auto (void)
+{
+  g_autoptr (TestExec) e = test_exec (
+      "-w", "api", "-s", "sequential", "-p", "items=16", "-p",
+      "max-latency=0.002", "--rate", "auto", "--warmups", "0", "--runs", "1",
+      "--format", "json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_cmpint (e->status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, e->out, -1, NULL));
+  JsonObject *top = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *rows = json_object_get_array_member (top, "benchmarks");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1 + CB_LOAD_AUTO_POINTS);
+  JsonObject *closed = json_array_get_object_element (rows, 0);
+  g_assert_true (json_object_get_null_member (closed, "load"));
+  JsonObject *wall = json_object_get_object_member (
+      json_object_get_object_member (closed, "stats"), "wall");
+  double capacity = 16 / json_object_get_double_member (wall, "mean");
+  for (guint k = 0; k < CB_LOAD_AUTO_POINTS; k++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, 1 + k);
+      JsonObject *load = json_object_get_object_member (row, "load");
+      double rate = json_object_get_double_member (load, "rate");
+      g_assert_cmpfloat (fabs (rate / capacity - cb_load_auto_factors[k]),
+                         <, 1e-6);
+    }
+  g_autoptr (TestExec) table = test_exec (
+      "-w", "api", "-s", "sequential", "-p", "items=16", "-p",
+      "max-latency=0.002", "--rate", "auto", "--warmups", "0", "--runs", "1",
+      NULL);
+  g_assert_cmpint (table->status, ==, 0);
+  g_assert_nonnull (strstr (table->out, "Open loop"));
+  g_assert_nonnull (strstr (table->out, "/ sequential kept up with"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -387,6 +429,7 @@ main (int argc, char **argv)
   g_test_add_func ("/load/rate-sweep-rows", test_rate_sweep_rows);
   g_test_add_func ("/load/suite-file-rate", test_suite_file_rate);
   g_test_add_func ("/load/compare-versions", test_compare_versions);
+  g_test_add_func ("/load/rate-auto", test_rate_auto);
   int status = g_test_run ();
   cb_registry_free (registry);
   return status;
