@@ -404,13 +404,21 @@ test_rate_auto (void)
       g_assert_cmpfloat (fabs (rate / capacity - cb_load_auto_factors[k]),
                          <, 1e-6);
     }
+  g_autofree char *dir = g_dir_make_tmp ("load-XXXXXX", NULL);
+  g_autofree char *svg = g_build_filename (dir, "load.svg", NULL);
   g_autoptr (TestExec) table = test_exec (
       "-w", "api", "-s", "sequential", "-p", "items=16", "-p",
       "max-latency=0.002", "--rate", "auto", "--warmups", "0", "--runs", "1",
-      NULL);
+      "--plot", svg, NULL);
   g_assert_cmpint (table->status, ==, 0);
   g_assert_nonnull (strstr (table->out, "Open loop"));
   g_assert_nonnull (strstr (table->out, "/ sequential kept up with"));
+  /* The sweep's chart is latency against throughput, not scaling. */
+  g_autofree char *chart = NULL;
+  g_assert_true (g_file_get_contents (svg, &chart, NULL, NULL));
+  g_assert_nonnull (strstr (chart, "<svg"));
+  g_unlink (svg);
+  g_rmdir (dir);
 }
 
 int
