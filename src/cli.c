@@ -260,8 +260,9 @@ option_entries (CbOptions *o)
     SINGLE ("preset", 0,
             "Suite to run when no -w/-s/--suite is given, and the scale of "
             "-w/-s benchmarks: default (quick), seed (the Python suite's "
-            "parameters), models (every thread and process model) or loops "
-            "(the event loops) [default: default]",
+            "parameters), models (every thread and process model), loops "
+            "(the event loops) or load (latency under load) "
+            "[default: default]",
             "NAME"),
     SINGLE ("suite", 0, "Run the benchmarks of suite FILE (GLib key-file)",
             "FILE"),
