@@ -158,7 +158,7 @@ has_baseline_row (const CbSuite *suite, const char *workload_key)
     {
       const CbBenchmark *b = suite->benchmarks->pdata[i];
       if ((cb_plugin_strategy_flags (b->strategy) & CB_STRATEGY_BASELINE)
-          && strcmp (b->workload_key, workload_key) == 0)
+          && b->rate == 0 && strcmp (b->workload_key, workload_key) == 0)
         return TRUE;
     }
   return FALSE;
@@ -176,7 +176,7 @@ add_baselines (CbSuite *suite, const CbRegistry *registry)
   for (guint i = 0; baseline != NULL && i < n; i++)
     {
       const CbBenchmark *b = suite->benchmarks->pdata[i];
-      if (b->workload->desc->workload->item_wait != NULL
+      if (b->workload->desc->workload->item_wait != NULL || b->rate > 0
           || has_baseline_row (suite, b->workload_key))
         continue;
       /* A row that cannot be built (its name would hold a control

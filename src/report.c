@@ -97,7 +97,8 @@ summarise_workloads (const CbReport *report)
     {
       const CbResult *r = results->pdata[i];
       guint j;
-      if (!result_shows_figures (r))
+      /* Open-loop rows take their schedule's time: no speed to compare. */
+      if (!result_shows_figures (r) || r->load.open)
         continue;
       for (j = 0; j < out->len; j++)
         if (strcmp (g_array_index (out, WorkloadSummary, j).workload_key,
@@ -408,8 +409,20 @@ cb_report_table (const CbReport *report)
   cb_table_set_column (table, COL_SPEEDUP, g_strdup ("Speedup"), TRUE);
   cb_table_set_column (table, COL_EFFICIENCY, g_strdup ("Efficiency"), TRUE);
   cb_table_set_column (table, COL_CPU, g_strdup ("CPU"), TRUE);
+  guint open = 0;
   for (guint i = 0; i < report->results->len; i++)
-    add_result_row (table, report->results->pdata[i], &u);
+    {
+      const CbResult *r = report->results->pdata[i];
+      /* An open-loop row's figures are its latencies, in the table of its
+       * own (report-load.c); its wall time is the schedule's. */
+      if (cb_report_result_measured (r) && r->load.open)
+        open++;
+      else
+        add_result_row (table, r, &u);
+    }
+  if (open > 0 && open == report->results->len)
+    cb_table_set_empty_text (
+        table, g_strdup ("Every row ran open-loop (--rate): see below."));
   return table;
 }
 

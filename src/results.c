@@ -127,10 +127,14 @@ memory_stats (CbResult *result, gboolean memory_sampled)
 const CbResult *
 cb_results_find_baseline (GPtrArray *results, const CbResult *result)
 {
+  /* An open-loop row's time is its schedule's: it is no baseline, and it
+   * has no speedup. */
+  if (result->bench->rate > 0)
+    return NULL;
   for (guint i = 0; i < results->len; i++)
     {
       const CbResult *r = results->pdata[i];
-      if (is_baseline (r)
+      if (is_baseline (r) && r->bench->rate == 0
           && strcmp (r->bench->workload_key, result->bench->workload_key) == 0
           && r->status == CB_RESULT_OK && r->samples->len > 0)
         return r;
