@@ -143,13 +143,21 @@ text_at (cairo_t *cr, const char *text, double x, double y, double size,
 
 typedef struct {
   double x0, y0, w, h;          /* the plot area */
-  double rate_max;              /* x: 0 to rate_max, linear */
+  double rate_min, rate_max;    /* x: from 0 linear, or log */
+  gboolean log_x;
   double lat_min, lat_max;      /* y: log */
 } Panel;
+
+/* Rows whose capacities are decades apart (sequential code and an event
+ * loop) share the chart only on a log axis. */
+#define LOG_X_SPAN 20
 
 static double
 px (const Panel *p, double rate)
 {
+  if (p->log_x)
+    return p->x0 + (log (rate) - log (p->rate_min))
+                       / (log (p->rate_max) - log (p->rate_min)) * p->w;
   return p->x0 + rate / p->rate_max * p->w;
 }
 
@@ -165,6 +173,7 @@ static void
 panel_ranges (Panel *p, GPtrArray *lines)
 {
   p->rate_max = 0;
+  p->rate_min = INFINITY;
   p->lat_min = INFINITY;
   p->lat_max = 0;
   for (guint i = 0; i < lines->len; i++)
@@ -174,11 +183,19 @@ panel_ranges (Panel *p, GPtrArray *lines)
         {
           const LoadPoint *q = &g_array_index (pts, LoadPoint, k);
           p->rate_max = MAX (p->rate_max, q->achieved);
+          p->rate_min = MIN (p->rate_min, q->achieved);
           p->lat_min = MIN (p->lat_min, q->p50);
           p->lat_max = MAX (p->lat_max, q->p99);
         }
     }
-  p->rate_max *= 1.08;
+  p->log_x = p->rate_max > LOG_X_SPAN * p->rate_min;
+  if (p->log_x)
+    {
+      p->rate_min = pow (10, floor (log10 (p->rate_min)));
+      p->rate_max = pow (10, ceil (log10 (p->rate_max)));
+    }
+  else
+    p->rate_max *= 1.08;
   /* Whole decades, so the log axis reads at a glance. */
   p->lat_min = pow (10, floor (log10 (p->lat_min)));
   p->lat_max = pow (10, ceil (log10 (p->lat_max * 1.01)));
@@ -194,15 +211,39 @@ latency_label (double seconds)
   return g_strdup_printf ("%g µs", seconds * 1e6);
 }
 
-static void
-draw_axes (cairo_t *cr, const Panel *p)
+/* Ticks at every decade and its 2 and 5 on a log axis, else at a round
+ * step from 0. */
+static GArray *
+rate_ticks (const Panel *p)
 {
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (double));
+  if (p->log_x)
+    {
+      for (double d = p->rate_min; d <= p->rate_max * 1.0001; d *= 10)
+        for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
+          if (d * m <= p->rate_max * 1.0001)
+            {
+              double v = d * m;
+              g_array_append_val (ticks, v);
+            }
+      return ticks;
+    }
   double step = pow (10, floor (log10 (p->rate_max / 5)));
   if (p->rate_max / step > 10)
     step *= p->rate_max / step > 25 ? 5 : 2;
-  cairo_set_line_width (cr, 1);
   for (double v = 0; v <= p->rate_max; v += step)
+    g_array_append_val (ticks, v);
+  return ticks;
+}
+
+static void
+draw_axes (cairo_t *cr, const Panel *p)
+{
+  g_autoptr (GArray) ticks = rate_ticks (p);
+  cairo_set_line_width (cr, 1);
+  for (guint i = 0; i < ticks->len; i++)
     {
+      double v = g_array_index (ticks, double, i);
       g_autofree char *label = g_strdup_printf ("%g", v);
       cairo_set_source_rgba (cr, 0, 0, 0, 0.13);
       cairo_move_to (cr, px (p, v), p->y0);
@@ -225,10 +266,33 @@ draw_axes (cairo_t *cr, const Panel *p)
   cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
   cairo_rectangle (cr, p->x0, p->y0, p->w, p->h);
   cairo_stroke (cr);
-  text_at (cr, "achieved throughput (items/s)", p->x0 + p->w / 2,
+  text_at (cr, p->log_x ? "achieved throughput (items/s, log)"
+                       : "achieved throughput (items/s)",
+           p->x0 + p->w / 2,
            p->y0 + p->h + 36, 13, TRUE, FALSE, FALSE);
   text_at (cr, "response latency (log)", p->x0 - PAD_LEFT + 12,
            p->y0 + p->h / 2, 13, TRUE, FALSE, TRUE);
+}
+
+/* A circle, then once the palette has come round a square, then a
+ * triangle: lines of the same colour stay apart. */
+static void
+marker (cairo_t *cr, double x, double y, guint color)
+{
+  guint shape = (color / 8) % 3;
+  cairo_new_sub_path (cr);
+  if (shape == 0)
+    cairo_arc (cr, x, y, 3.5, 0, 2 * G_PI);
+  else if (shape == 1)
+    cairo_rectangle (cr, x - 3.5, y - 3.5, 7, 7);
+  else
+    {
+      cairo_move_to (cr, x, y - 4.5);
+      cairo_line_to (cr, x + 4.5, y + 3.5);
+      cairo_line_to (cr, x - 4.5, y + 3.5);
+      cairo_close_path (cr);
+    }
+  cairo_fill (cr);
 }
 
 /* p99 solid with markers, p50 dashed. */
@@ -255,10 +319,7 @@ draw_line (cairo_t *cr, const Panel *p, const LoadLine *line, guint color)
       for (guint k = 0; pass == 0 && k < line->points->len; k++)
         {
           const LoadPoint *q = &g_array_index (line->points, LoadPoint, k);
-          cairo_new_sub_path (cr);
-          cairo_arc (cr, px (p, q->achieved), py (p, q->p99), 3.5, 0,
-                     2 * G_PI);
-          cairo_fill (cr);
+          marker (cr, px (p, q->achieved), py (p, q->p99), color);
         }
     }
 }
@@ -279,8 +340,11 @@ draw_legend (cairo_t *cr, GPtrArray *lines, double width, double top)
           break;
         }
       set_color (cr, i);
-      cairo_rectangle (cr, x, y - 5, 22, 10);
-      cairo_fill (cr);
+      cairo_set_line_width (cr, 2.2);
+      cairo_move_to (cr, x, y);
+      cairo_line_to (cr, x + 22, y);
+      cairo_stroke (cr);
+      marker (cr, x + 11, y, i);
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
       text_at (cr, ((LoadLine *) lines->pdata[i])->label, x + 28, y, 12,
                FALSE, FALSE, FALSE);
@@ -293,7 +357,7 @@ cb_plot_load_draw (cairo_t *cr, const CbReport *report, double width,
 {
   g_autoptr (GPtrArray) lines = collect_lines (report);
   Panel p = { MARGIN + PAD_LEFT, TITLE_H, width - 2 * MARGIN - PAD_LEFT,
-              PANEL_H - PAD_BOTTOM, 0, 0, 0 };
+              PANEL_H - PAD_BOTTOM, 0, 0, FALSE, 0, 0 };
   g_autofree char *title = g_strdup_printf (
       "Response latency against throughput: %s",
       report->suite && report->suite->name ? report->suite->name : "");
