@@ -6,7 +6,9 @@
 #include "arrivals.h"
 
 #include <math.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 
 /* Mixed into the run's seed so that the arrival stream is not the same
  * random sequence a workload seeded with it draws its data from. */
@@ -64,4 +66,14 @@ cb_arrivals_schedule (CbArrivals arrivals, double rate, guint64 seed, guint n)
   else
     schedule_constant (at, rate, n);
   return at;
+}
+
+void
+cb_arrivals_wait_until (gint64 deadline)
+{
+  struct timespec ts = { deadline / 1000000000, deadline % 1000000000 };
+  if (deadline <= 0)
+    return;
+  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+    ;
 }

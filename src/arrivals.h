@@ -24,3 +24,7 @@ const char *cb_arrivals_name (CbArrivals arrivals);
  * give the same schedule.  rate > 0.  Free with g_free. */
 gint64 *cb_arrivals_schedule (CbArrivals arrivals, double rate, guint64 seed,
                               guint n);
+
+/* Sleeps until deadline (CLOCK_MONOTONIC ns), absolutely: however late the
+ * caller was scheduled, the next deadline does not slide. */
+void cb_arrivals_wait_until (gint64 deadline);

@@ -41,19 +41,6 @@ cb_worker_arrival (const CbWorkerState *state, guint item)
   return state->shared->t_start + state->arrivals[item];
 }
 
-/* Absolute, so that however late this thread was woken or scheduled, the
- * next item's arrival does not slide: the schedule is the load's, not the
- * server's. */
-static void
-wait_for_arrival (const CbWorkerState *state, guint item)
-{
-  gint64 due = cb_worker_arrival (state, item);
-  struct timespec ts = { due / 1000000000, due % 1000000000 };
-  if (due <= 0)
-    return;
-  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-    ;
-}
 
 static gboolean
 job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
@@ -69,7 +56,8 @@ job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
       return FALSE;
     }
   rec = record_of (job, item);
-  wait_for_arrival (state, item);
+  /* The schedule is the load's, not the server's: absolute. */
+  cb_arrivals_wait_until (cb_worker_arrival (state, item));
   gint64 t_run_start = shared_now_ns ();
   ok = state->klass->run (state->workload, item, digest, error);
   rec->service = (shared_now_ns () - t_run_start) * 1e-9;

@@ -115,6 +115,41 @@ test_queue_below_capacity (void)
   g_assert_cmpfloat (fabs (l->achieved_rate - 100), <, 10);
 }
 
+/* No item starts before its intended arrival, whichever way the strategy
+ * runs it: the blocking run_item (sequential, a thread pool, a process
+ * pool, the item server of a spawned pool), the state machine (gmainloop
+ * async and epoll on api) and GLib's run_async (asynconly on gmainloop). */
+static void
+test_no_early_start (void)
+{
+  static const char *const rows[][3] = {
+    { "api", "sequential", "items=20" },
+    { "api", "gthreadpool", "items=20" },
+    { "api", "procpool", "items=20" },
+    { "api", "spawnpool", "items=20" },
+    { "api", "gmainloop", "items=20" },
+    { "api", "epoll", "items=20" },
+    { "asynconly", "gmainloop", "items=20" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (rows); k++)
+    {
+      const char *params[] = { rows[k][2], NULL, NULL };
+      if (strcmp (rows[k][0], "api") == 0)
+        params[1] = "max-latency=0.001";
+      g_autoptr (CbSuite) suite = NULL;
+      g_autoptr (CbResult) r
+          = run_row (rows[k][0], rows[k][1], params, 200, 1, &suite);
+      const CbRunSample *s = &g_array_index (r->samples, CbRunSample, 0);
+      for (guint i = 0; i < s->n_items; i++)
+        /* The service time is a float: 0.1 ppm of it. */
+        g_assert_cmpfloat (s->completion[i] - s->service[i], >=,
+                           s->intended[i] - 1e-6);
+      /* The last of 20 items arrives at 19/200 s. */
+      g_assert_cmpfloat (s->wall, >=, 0.095);
+      g_assert_true (r->load.open);
+    }
+}
+
 /* Least squares slope and R^2 of y against the index. */
 static void
 fit_line (const double *y, guint n, double *slope, double *r2)
@@ -430,6 +465,7 @@ main (int argc, char **argv)
   g_test_add_func ("/load/arrivals/poisson-reproducible",
                    test_poisson_reproducible);
   g_test_add_func ("/load/growth-rule", test_growth_rule);
+  g_test_add_func ("/load/no-early-start", test_no_early_start);
   g_test_add_func ("/load/queue/below-capacity", test_queue_below_capacity);
   g_test_add_func ("/load/queue/above-capacity", test_queue_above_capacity);
   g_test_add_func ("/load/coordinated-omission", test_coordinated_omission);
