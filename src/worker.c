@@ -296,6 +296,20 @@ check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
   return TRUE;
 }
 
+/* A strategy that relays digests runs its items where the core cannot hold
+ * them until their arrival (another host's item server): an open-loop row
+ * of it would time latencies from a schedule nothing kept. */
+static gboolean
+check_open_loop (const CbBenchmark *bench, gboolean relayed, GError **error)
+{
+  if (bench->rate <= 0 || !relayed)
+    return TRUE;
+  g_set_error_literal (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                       "its items run where the core cannot hold them until "
+                       "their arrival: no open-loop rows (--rate)");
+  return FALSE;
+}
+
 /* CPU seconds of this process's threads plus its reaped children. */
 static void
 cpu_now (double *user, double *sys)
@@ -426,7 +440,8 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd)
   CbResources wk_need;
   cb_steps_workload_needs (bench->workload, state.workload,
                            state.shared->slots, &wk_need);
-  gboolean ok = check_limits (st, &sparams, n, &wk_need, &error)
+  gboolean ok = check_open_loop (bench, state.relayed, &error)
+                && check_limits (st, &sparams, n, &wk_need, &error)
                 && timed_execute (st, &job, state.shared, &error);
   state.shared->finished = 1;
   take_final_reading (state.shared);

@@ -150,6 +150,25 @@ test_no_early_start (void)
     }
 }
 
+/* A strategy that relays digests (mpi) runs items where the core cannot
+ * hold them: its open-loop row fails, saying why, and the others run. */
+static void
+test_relayed_refused (void)
+{
+  if (cb_registry_find_strategy (registry, "mpi") == NULL)
+    {
+      g_test_skip ("the mpi strategy is not built");
+      return;
+    }
+  g_autoptr (TestExec) e = test_exec (
+      "-w", "api", "-s", "mpi", "-s", "sequential", "-p", "items=4", "-p",
+      "max-latency=0.001", "--rate", "400", "--warmups", "0", "--runs", "1",
+      NULL);
+  g_assert_cmpint (e->status, ==, 1);
+  g_assert_nonnull (strstr (e->out, "no open-loop rows (--rate)"));
+  g_assert_nonnull (strstr (e->out, "/ sequential @ 400/s"));
+}
+
 /* Least squares slope and R^2 of y against the index. */
 static void
 fit_line (const double *y, guint n, double *slope, double *r2)
@@ -466,6 +485,7 @@ main (int argc, char **argv)
                    test_poisson_reproducible);
   g_test_add_func ("/load/growth-rule", test_growth_rule);
   g_test_add_func ("/load/no-early-start", test_no_early_start);
+  g_test_add_func ("/load/relayed-refused", test_relayed_refused);
   g_test_add_func ("/load/queue/below-capacity", test_queue_below_capacity);
   g_test_add_func ("/load/queue/above-capacity", test_queue_above_capacity);
   g_test_add_func ("/load/coordinated-omission", test_coordinated_omission);
