@@ -7,6 +7,7 @@
 
 #include "writer.h"
 
+#include "compare-load.h"
 #include "compare-text.h"
 #include "format.h"
 #include "report-load.h"
@@ -119,6 +120,8 @@ render_comparison (const CbComparison *c, gboolean color G_GNUC_UNUSED)
   cb_table_append_markdown (out, table);
   cb_comparison_append_unmatched (out, c, cb_text_markdown,
                                   cb_list_append_markdown);
+  g_autoptr (CbList) load = cb_comparison_load_list (c, cb_text_markdown);
+  cb_list_append_markdown (out, load, "Open loop");
   g_string_append_printf (out, "\n%s\n\n%s\n", geo_bold, method_md);
   return g_string_free (out, FALSE);
 }

@@ -7,6 +7,7 @@
 
 #include "writer.h"
 
+#include "compare-load.h"
 #include "compare-text.h"
 #include "format.h"
 #include "report-load.h"
@@ -109,6 +110,8 @@ render_comparison (const CbComparison *c, gboolean color)
   comparison_append_header (out, c, color);
   cb_table_append_text (out, table, "", color);
   cb_comparison_append_unmatched (out, c, cb_text_display, append_plain_list);
+  g_autoptr (CbList) load = cb_comparison_load_list (c, cb_text_display);
+  cb_list_append_text (out, load, "Open loop:", NULL);
   g_string_append_printf (out, "\n%s\n%s\n", geo, method);
   return g_string_free (out, FALSE);
 }

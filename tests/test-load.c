@@ -417,6 +417,9 @@ test_compare_versions (void)
           = test_exec ("compare", pairs[i][0], pairs[i][1], NULL);
       g_assert_cmpint (cmp->status, ==, 0);
       g_assert_nonnull (strstr (cmp->out, "@ 1000/s"));
+      /* Only two version 2 files both have the latencies to compare. */
+      g_assert_true ((strstr (cmp->out, "Open loop:") != NULL)
+                     == (pairs[i][0] == v2 && pairs[i][1] == v2));
     }
   char *verdict = strstr (text, "\"verdict\" : \"");
   memcpy (verdict + strlen ("\"verdict\" : \""), "maybe", 5);
