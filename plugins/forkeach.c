@@ -27,6 +27,8 @@
 
 #include <concbench/plugin.h>
 
+#include "child-io.h"
+
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION
 #else
@@ -69,47 +71,6 @@ param_processes (const CbParams *params)
   return (guint) MIN (cb_params_get_uint (params, "processes"), G_MAXUINT);
 }
 
-static gboolean
-write_all (int fd, const void *buf, gsize len)
-{
-  const char *p = buf;
-
-  while (len > 0)
-    {
-      gssize n = write (fd, p, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      p += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
-/* The bytes read, fewer than len only at end of file, or -1. */
-static gssize
-read_all (int fd, void *buf, gsize len)
-{
-  char *p = buf;
-  gsize done = 0;
-
-  while (done < len)
-    {
-      gssize n = read (fd, p + done, len - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      if (n == 0)
-        break;
-      done += (gsize) n;
-    }
-  return (gssize) done;
-}
-
 /* ---- the child ---- */
 
 static void G_GNUC_NORETURN
@@ -130,7 +91,7 @@ child_main (const CbJob *job, guint item, int fd)
     }
   memcpy (buf, &msg, sizeof msg);
   /* Never exit(): stdio buffers and atexit handlers are the core's. */
-  _exit (write_all (fd, buf, sizeof msg + len) && msg.kind == MSG_RESULT
+  _exit (cb_child_write_all (fd, buf, sizeof msg + len) && msg.kind == MSG_RESULT
              ? 0 : 1);
 }
 
@@ -156,15 +117,7 @@ become_child (Run *run, pid_t parent, guint item, int fd)
 static int
 reap (Child *child)
 {
-  int status = -1;
-
-  while (waitpid (child->pid, &status, 0) < 0)
-    if (errno != EINTR)
-      {
-        status = -1;
-        break;
-      }
-  return status;
+  return cb_child_reap (child->pid);
 }
 
 static void
@@ -173,19 +126,6 @@ free_slot (Run *run, Child *child)
   close (child->fd);
   *child = (Child){ .fd = -1 };
   run->n_running--;
-}
-
-static char *
-describe_status (int status)
-{
-  if (status == -1)
-    return g_strdup ("ended (its status was collected elsewhere)");
-  if (WIFSIGNALED (status))
-    return g_strdup_printf ("was killed by signal %d (%s)", WTERMSIG (status),
-                            g_strsignal (WTERMSIG (status)));
-  if (WIFEXITED (status))
-    return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
-  return g_strdup_printf ("ended with wait status %d", status);
 }
 
 static gboolean
@@ -231,7 +171,7 @@ take_answer (Run *run, Child *child, GError **error)
 {
   char text[1024];
   Msg msg = { 0 };
-  gssize got = read_all (child->fd, &msg, sizeof msg);
+  gssize got = cb_child_read_all (child->fd, &msg, sizeof msg);
   gsize len = (gsize) msg.value;
   int status = reap (child);
   gboolean ok = FALSE;
@@ -242,7 +182,7 @@ take_answer (Run *run, Child *child, GError **error)
       ok = TRUE;
     }
   else if (got == sizeof msg && msg.kind == MSG_ERROR && len <= ERROR_TEXT_MAX
-           && read_all (child->fd, text, len) == (gssize) len)
+           && cb_child_read_all (child->fd, text, len) == (gssize) len)
     {
       g_autofree char *valid = g_utf8_make_valid (text, (gssize) len);
       g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
@@ -250,10 +190,11 @@ take_answer (Run *run, Child *child, GError **error)
     }
   else
     {
-      g_autofree char *how = describe_status (status);
+      g_autofree char *how = cb_child_describe_end (status);
       g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
-                   "the process for item %u %s without answering",
-                   child->item, how);
+                   "the process for item %u %s%s without answering",
+                   child->item,
+                   status != -1 && WIFSIGNALED (status) ? "was " : "", how);
     }
   free_slot (run, child);
   return ok;

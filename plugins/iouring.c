@@ -347,21 +347,7 @@ iouring_loop_main (LoopSet *set, guint index, GError **error)
 static gboolean
 iouring_execute (const CbJob *job, GError **error)
 {
-  LoopSet set = {
-    .job = job,
-    .n_loops = loop_set_size (job->params, job->n_items),
-    .main = job->steps != NULL ? iouring_loop_main : loop_set_blocking_main,
-  };
-
-  if (!loop_set_accepts (job, "iouring", error))
-    return FALSE;
-  return loop_set_run (&set, error);
-}
-
-static guint
-iouring_slots (const CbParams *params, guint n_items, gboolean can_async)
-{
-  return can_async ? n_items : loop_set_size (params, n_items);
+  return loop_set_execute (job, "iouring", iouring_loop_main, error);
 }
 
 static void
@@ -375,15 +361,8 @@ iouring_resources (const CbParams *params, guint n_items, CbResources *out)
 }
 
 static const CbParamSpec iouring_params[] = {
-  {
-      .name = "loops",
-      .help = "io_uring loops, one thread and one ring each, the items "
-              "spread over them",
-      .default_value = "1",
-      .type = CB_PARAM_UINT,
-      .min = 1,
-      .max = LOOP_SET_MAX_LOOPS,
-  },
+  LOOP_SET_LOOPS_PARAM ("io_uring loops, one thread and one ring each, "
+                        "the items spread over them"),
   { .name = NULL },
 };
 
@@ -393,7 +372,7 @@ static const CbStrategyClass iouring_class = {
              "io_uring: Linux 5.6 or later, not refused by a sandbox)",
   .params = iouring_params,
   .execute = iouring_execute,
-  .slots = iouring_slots,
+  .slots = loop_set_slots,
   .resources = iouring_resources,
   .worker_param = "loops",
 };

@@ -37,11 +37,6 @@ struct EvLoop {
   guint unfinished;
 };
 
-typedef enum {
-  PERFORM_DONE,    /* the result is there */
-  PERFORM_WAITING, /* an event will resume the item */
-  PERFORM_FAILED,  /* the event could not be added */
-} Perform;
 
 static void on_timer (evutil_socket_t fd, short what, void *data);
 static void on_ready (evutil_socket_t fd, short what, void *data);
@@ -131,34 +126,18 @@ item_finish (EvItem *it)
   it->loop->unfinished--;
 }
 
-/* Follows the item's steps for as long as its operations finish at once. */
+static Perform
+perform_now (gpointer it, gint64 *result, GError **error)
+{
+  return perform (it, FALSE, result, error);
+}
+
 static void
 item_run (EvItem *it, CbStep step, guint64 digest, GError *error)
 {
-  const CbJob *job = it->loop->set->job;
-
-  for (;;)
-    {
-      gint64 result = 0;
-      Perform how;
-
-      if (loop_set_item_finished (it->loop->set, it->item, step, digest,
-                                  error))
-        {
-          item_finish (it);
-          return;
-        }
-      error = NULL;
-      how = perform (it, FALSE, &result, &error);
-      if (how == PERFORM_WAITING)
-        return;
-      digest = 0;
-      if (how == PERFORM_FAILED)
-        step = CB_STEP_FAILED;
-      else
-        step = job->steps->resume (job, it->state, result, &it->op, &digest,
-                                   &error);
-    }
+  if (loop_item_follow (it->loop->set, it->item, it->state, &it->op, step,
+                        digest, error, perform_now, it))
+    item_finish (it);
 }
 
 static void
@@ -326,21 +305,7 @@ libevent_loop_main (LoopSet *set, guint index, GError **error)
 static gboolean
 libevent_execute (const CbJob *job, GError **error)
 {
-  LoopSet set = {
-    .job = job,
-    .n_loops = loop_set_size (job->params, job->n_items),
-    .main = job->steps != NULL ? libevent_loop_main : loop_set_blocking_main,
-  };
-
-  if (!loop_set_accepts (job, "libevent", error))
-    return FALSE;
-  return loop_set_run (&set, error);
-}
-
-static guint
-libevent_slots (const CbParams *params, guint n_items, gboolean can_async)
-{
-  return can_async ? n_items : loop_set_size (params, n_items);
+  return loop_set_execute (job, "libevent", libevent_loop_main, error);
 }
 
 static void
@@ -355,15 +320,8 @@ libevent_resources (const CbParams *params, guint n_items, CbResources *out)
 }
 
 static const CbParamSpec libevent_params[] = {
-  {
-      .name = "loops",
-      .help = "event loops, one thread and one event_base each, the items "
-              "spread over them",
-      .default_value = "1",
-      .type = CB_PARAM_UINT,
-      .min = 1,
-      .max = LOOP_SET_MAX_LOOPS,
-  },
+  LOOP_SET_LOOPS_PARAM ("event loops, one thread and one event_base each, "
+                        "the items spread over them"),
   { .name = NULL },
 };
 
@@ -373,7 +331,7 @@ static const CbStrategyClass libevent_class = {
              "events for readiness",
   .params = libevent_params,
   .execute = libevent_execute,
-  .slots = libevent_slots,
+  .slots = loop_set_slots,
   .resources = libevent_resources,
   .worker_param = "loops",
 };

@@ -46,11 +46,6 @@ struct UvLoop {
   gboolean abandoning; /* callbacks only release what they held */
 };
 
-typedef enum {
-  PERFORM_DONE,    /* the result is there */
-  PERFORM_WAITING, /* a callback will resume the item */
-  PERFORM_FAILED,  /* libuv refused the wait */
-} Perform;
 
 static void on_timer (uv_timer_t *timer);
 static void on_poll (uv_poll_t *poll, int status, int events);
@@ -192,34 +187,18 @@ item_finish (UvItem *it)
   it->loop->unfinished--;
 }
 
-/* Follows the item's steps for as long as its operations finish at once. */
+static Perform
+perform_now (gpointer it, gint64 *result, GError **error)
+{
+  return perform (it, FALSE, result, error);
+}
+
 static void
 item_run (UvItem *it, CbStep step, guint64 digest, GError *error)
 {
-  const CbJob *job = it->loop->set->job;
-
-  for (;;)
-    {
-      gint64 result = 0;
-      Perform how;
-
-      if (loop_set_item_finished (it->loop->set, it->item, step, digest,
-                                  error))
-        {
-          item_finish (it);
-          return;
-        }
-      error = NULL;
-      how = perform (it, FALSE, &result, &error);
-      if (how == PERFORM_WAITING)
-        return;
-      digest = 0;
-      if (how == PERFORM_FAILED)
-        step = CB_STEP_FAILED;
-      else
-        step = job->steps->resume (job, it->state, result, &it->op, &digest,
-                                   &error);
-    }
+  if (loop_item_follow (it->loop->set, it->item, it->state, &it->op, step,
+                        digest, error, perform_now, it))
+    item_finish (it);
 }
 
 /* Hands result over, unless the loop is giving up. */
@@ -388,21 +367,7 @@ libuv_loop_main (LoopSet *set, guint index, GError **error)
 static gboolean
 libuv_execute (const CbJob *job, GError **error)
 {
-  LoopSet set = {
-    .job = job,
-    .n_loops = loop_set_size (job->params, job->n_items),
-    .main = job->steps != NULL ? libuv_loop_main : loop_set_blocking_main,
-  };
-
-  if (!loop_set_accepts (job, "libuv", error))
-    return FALSE;
-  return loop_set_run (&set, error);
-}
-
-static guint
-libuv_slots (const CbParams *params, guint n_items, gboolean can_async)
-{
-  return can_async ? n_items : loop_set_size (params, n_items);
+  return loop_set_execute (job, "libuv", libuv_loop_main, error);
 }
 
 /* The size of libuv's thread pool, which it reads the same way. */
@@ -428,15 +393,8 @@ libuv_resources (const CbParams *params, guint n_items, CbResources *out)
 }
 
 static const CbParamSpec libuv_params[] = {
-  {
-      .name = "loops",
-      .help = "libuv loops, one thread and one uv_loop_t each, the items "
-              "spread over them",
-      .default_value = "1",
-      .type = CB_PARAM_UINT,
-      .min = 1,
-      .max = LOOP_SET_MAX_LOOPS,
-  },
+  LOOP_SET_LOOPS_PARAM ("libuv loops, one thread and one uv_loop_t each, "
+                        "the items spread over them"),
   { .name = NULL },
 };
 
@@ -446,7 +404,7 @@ static const CbStrategyClass libuv_class = {
              "sockets, uv_fs_read for files",
   .params = libuv_params,
   .execute = libuv_execute,
-  .slots = libuv_slots,
+  .slots = loop_set_slots,
   .resources = libuv_resources,
   .worker_param = "loops",
 };

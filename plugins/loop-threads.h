@@ -31,6 +31,14 @@ typedef struct {
 
 #define LOOP_SET_MAX_LOOPS 1024
 
+/* The loops=N parameter spec of every LoopSet strategy; what differs is
+ * what one loop is. */
+#define LOOP_SET_LOOPS_PARAM(help_text)                                      \
+  {                                                                          \
+    .name = "loops", .help = help_text, .default_value = "1",                \
+    .type = CB_PARAM_UINT, .min = 1, .max = LOOP_SET_MAX_LOOPS,              \
+  }
+
 /* Loops that get at least one item. */
 static inline guint
 loop_set_size (const CbParams *params, guint n_items)
@@ -93,6 +101,47 @@ loop_set_item_finished (LoopSet *set, guint item, CbStep step,
                                            "item %u failed with no error",
                                            item));
   return TRUE;
+}
+
+/* How a callback-driven loop (libuv, libevent) got on with an item's next
+ * operation. */
+typedef enum {
+  PERFORM_DONE,    /* the result is there */
+  PERFORM_WAITING, /* an event will resume the item */
+  PERFORM_FAILED,  /* the wait could not be set up; error is set */
+} Perform;
+
+/* Performs the item's current operation without waiting for it first. */
+typedef Perform (*LoopPerformNow) (gpointer it, gint64 *result,
+                                   GError **error);
+
+/* Follows an item's steps, from step, for as long as its operations finish
+ * at once.  TRUE when the item has finished (the caller releases it); FALSE
+ * when an event will resume it. */
+static inline gboolean
+loop_item_follow (LoopSet *set, guint item, gpointer state, CbOp *op,
+                  CbStep step, guint64 digest, GError *error,
+                  LoopPerformNow perform_now, gpointer it)
+{
+  const CbJob *job = set->job;
+
+  for (;;)
+    {
+      gint64 result = 0;
+      Perform how;
+
+      if (loop_set_item_finished (set, item, step, digest, error))
+        return TRUE;
+      error = NULL;
+      how = perform_now (it, &result, &error);
+      if (how == PERFORM_WAITING)
+        return FALSE;
+      digest = 0;
+      if (how == PERFORM_FAILED)
+        step = CB_STEP_FAILED;
+      else
+        step = job->steps->resume (job, state, result, op, &digest, &error);
+    }
 }
 
 /* A workload without the state-machine form: each loop thread runs its
@@ -181,6 +230,32 @@ loop_set_run (LoopSet *set, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* The whole of execute for a strategy whose loops are a LoopSet:
+ * steps_main drives the state machines, a workload without them runs
+ * blocking on each loop thread. */
+static inline gboolean
+loop_set_execute (const CbJob *job, const char *strategy, LoopMain steps_main,
+                  GError **error)
+{
+  LoopSet set = {
+    .job = job,
+    .n_loops = loop_set_size (job->params, job->n_items),
+    .main = job->steps != NULL ? steps_main : loop_set_blocking_main,
+  };
+
+  if (!loop_set_accepts (job, strategy, error))
+    return FALSE;
+  return loop_set_run (&set, error);
+}
+
+/* Every item in flight at once when the workload is asynchronous; one per
+ * loop when each loop runs its items blocking. */
+static inline guint
+loop_set_slots (const CbParams *params, guint n_items, gboolean can_async)
+{
+  return can_async ? n_items : loop_set_size (params, n_items);
 }
 
 #endif /* CB_LOOP_THREADS_H */

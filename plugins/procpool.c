@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -29,6 +28,8 @@
 #endif
 
 #include <concbench/plugin.h>
+
+#include "child-io.h"
 
 #ifdef PACKAGE_VERSION
 #define PLUGIN_VERSION PACKAGE_VERSION
@@ -71,96 +72,10 @@ typedef struct {
   guint n_workers; /* forked so far */
 } Pool;
 
-static guint
-param_processes (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "processes"), G_MAXUINT);
-}
-
-static guint
-param_chunk (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "chunk"), G_MAXUINT);
-}
-
-static void
-close_fd (int *fd)
-{
-  if (*fd >= 0)
-    close (*fd);
-  *fd = -1;
-}
-
-/* Returns FALSE with errno set. */
-static gboolean
-write_all (int fd, const void *buf, gsize len)
-{
-  const char *p = buf;
-
-  while (len > 0)
-    {
-      gssize n = write (fd, p, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      p += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
-/* Returns the bytes read, fewer than len only at end of file, or -1 with
- * errno set. */
-static gssize
-read_all (int fd, void *buf, gsize len)
-{
-  char *p = buf;
-  gsize done = 0;
-
-  while (done < len)
-    {
-      gssize n = read (fd, p + done, len - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      if (n == 0)
-        break;
-      done += (gsize) n;
-    }
-  return (gssize) done;
-}
-
-/* The parent must survive a worker that died with its task pipe open, but
- * the SIGPIPE disposition belongs to the core: block the signal in this
- * thread only, and consume the one the failed write raised. */
 static gboolean
 write_to_worker (int fd, const Msg *msg)
 {
-  sigset_t sigpipe, saved, pending;
-  gboolean was_pending, ok;
-  int saved_errno;
-
-  sigemptyset (&sigpipe);
-  sigaddset (&sigpipe, SIGPIPE);
-  pthread_sigmask (SIG_BLOCK, &sigpipe, &saved);
-  sigpending (&pending);
-  was_pending = sigismember (&pending, SIGPIPE);
-  ok = write_all (fd, msg, sizeof *msg);
-  saved_errno = errno;
-  if (!ok && saved_errno == EPIPE && !was_pending)
-    {
-      const struct timespec no_wait = { 0, 0 };
-
-      while (sigtimedwait (&sigpipe, NULL, &no_wait) < 0 && errno == EINTR)
-        ;
-    }
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
-  errno = saved_errno;
-  return ok;
+  return cb_child_write_to_child (fd, msg, sizeof *msg);
 }
 
 /* ---- the worker process ---- */
@@ -174,7 +89,7 @@ worker_fail (int fd, guint item, const char *message)
 
   memcpy (buf, &msg, sizeof msg);
   memcpy (buf + sizeof msg, message, len);
-  write_all (fd, buf, sizeof msg + len);
+  cb_child_write_all (fd, buf, sizeof msg + len);
   _exit (1);
 }
 
@@ -186,7 +101,7 @@ worker_main (const CbJob *job, int task_fd, int result_fd)
   for (;;)
     {
       Msg task;
-      gssize got = read_all (task_fd, &task, sizeof task);
+      gssize got = cb_child_read_all (task_fd, &task, sizeof task);
 
       if (got == 0)
         _exit (0);
@@ -201,11 +116,11 @@ worker_main (const CbJob *job, int task_fd, int result_fd)
           if (!job->run_item (job, item, &result.value, &error))
             worker_fail (result_fd, item,
                          error ? error->message : "the item failed");
-          if (!write_all (result_fd, &result, sizeof result))
+          if (!cb_child_write_all (result_fd, &result, sizeof result))
             _exit (1);
         }
       Msg done = { .kind = MSG_TASK_DONE, .item = task.item };
-      if (!write_all (result_fd, &done, sizeof done))
+      if (!cb_child_write_all (result_fd, &done, sizeof done))
         _exit (1);
     }
 }
@@ -216,29 +131,10 @@ worker_main (const CbJob *job, int task_fd, int result_fd)
 static int
 reap_worker (Worker *worker)
 {
-  int status = -1;
+  int status = cb_child_reap (worker->pid);
 
-  while (waitpid (worker->pid, &status, 0) < 0)
-    if (errno != EINTR)
-      {
-        status = -1;
-        break;
-      }
   worker->pid = 0;
   return status;
-}
-
-static char *
-describe_status (int status)
-{
-  if (status == -1)
-    return g_strdup ("ended (its status was collected elsewhere)");
-  if (WIFSIGNALED (status))
-    return g_strdup_printf ("killed by signal %d (%s)", WTERMSIG (status),
-                            g_strsignal (WTERMSIG (status)));
-  if (WIFEXITED (status))
-    return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
-  return g_strdup_printf ("ended with wait status %d", status);
 }
 
 static gboolean
@@ -250,7 +146,7 @@ worker_is_busy (const Worker *worker)
 static void
 set_worker_ended (pid_t pid, int status, const char *when, GError **error)
 {
-  g_autofree char *how = describe_status (status);
+  g_autofree char *how = cb_child_describe_end (status);
 
   g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
                "worker process %d %s %s", (int) pid, how, when);
@@ -289,7 +185,7 @@ hand_out_task (Pool *pool, Worker *worker, GError **error)
 
   if (pool->next_item >= n_items)
     {
-      close_fd (&worker->task_fd); /* the worker sees EOF and exits */
+      cb_child_close_fd (&worker->task_fd); /* the worker sees EOF and exits */
       return TRUE;
     }
   count = MIN (pool->chunk, n_items - pool->next_item);
@@ -317,7 +213,7 @@ receive_error_text (Worker *worker, const Msg *msg, GError **error)
 
   if (msg->value > ERROR_TEXT_MAX)
     return protocol_error (worker, error);
-  if (read_all (worker->result_fd, text, len) != (gssize) len)
+  if (cb_child_read_all (worker->result_fd, text, len) != (gssize) len)
     return worker_died (worker, error);
   g_autofree char *valid = g_utf8_make_valid (text, (gssize) len);
   g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
@@ -329,7 +225,7 @@ static gboolean
 receive_message (Pool *pool, Worker *worker, GError **error)
 {
   Msg msg;
-  gssize got = read_all (worker->result_fd, &msg, sizeof msg);
+  gssize got = cb_child_read_all (worker->result_fd, &msg, sizeof msg);
 
   if (got < 0)
     {
@@ -342,7 +238,7 @@ receive_message (Pool *pool, Worker *worker, GError **error)
     {
       /* Told to stop, and did: reaped now, so no zombie waits for the
        * slowest worker. */
-      close_fd (&worker->result_fd);
+      cb_child_close_fd (&worker->result_fd);
       reap_worker (worker);
       return TRUE;
     }
@@ -383,8 +279,8 @@ become_worker (Pool *pool, pid_t parent, int task_fd, int result_fd)
 #endif
   for (guint i = 0; i < pool->n_workers; i++)
     {
-      close_fd (&pool->workers[i].task_fd);
-      close_fd (&pool->workers[i].result_fd);
+      cb_child_close_fd (&pool->workers[i].task_fd);
+      cb_child_close_fd (&pool->workers[i].result_fd);
     }
   worker_main (pool->job, task_fd, result_fd);
 }
@@ -438,41 +334,26 @@ pipe_failed:
   return FALSE;
 }
 
+static int
+worker_result_fd (gpointer pool, guint index)
+{
+  return ((Pool *) pool)->workers[index].result_fd;
+}
+
+static gboolean
+receive_from_worker (gpointer pool, guint index, GError **error)
+{
+  Pool *p = pool;
+
+  return receive_message (p, &p->workers[index], error);
+}
+
 static gboolean
 collect_results (Pool *pool, GError **error)
 {
-  g_autofree struct pollfd *fds = g_new0 (struct pollfd, pool->n_workers);
-  guint n_open = pool->n_workers;
-
-  for (guint i = 0; i < pool->n_workers; i++)
-    fds[i] = (struct pollfd){ .fd = pool->workers[i].result_fd, .events = POLLIN };
-  while (n_open > 0)
-    {
-      if (poll (fds, pool->n_workers, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
-                       "cannot wait for the worker processes: %s",
-                       g_strerror (errno));
-          return FALSE;
-        }
-      for (guint i = 0; i < pool->n_workers; i++)
-        {
-          Worker *worker = &pool->workers[i];
-
-          if (fds[i].fd < 0 || fds[i].revents == 0)
-            continue;
-          if (!receive_message (pool, worker, error))
-            return FALSE;
-          if (worker->result_fd < 0)
-            {
-              fds[i].fd = -1;
-              n_open--;
-            }
-        }
-    }
-  return TRUE;
+  return cb_child_collect (pool, pool->n_workers, worker_result_fd,
+                           receive_from_worker, "the worker processes",
+                           error);
 }
 
 /* Whatever happened, nothing outlives execute: no descriptor, no child, no
@@ -485,8 +366,8 @@ shut_down_workers (Pool *pool, gboolean failed)
     {
       Worker *worker = &pool->workers[i];
 
-      close_fd (&worker->task_fd);
-      close_fd (&worker->result_fd);
+      cb_child_close_fd (&worker->task_fd);
+      cb_child_close_fd (&worker->result_fd);
       if (failed && worker->pid > 0)
         kill (worker->pid, SIGKILL);
     }
@@ -495,20 +376,11 @@ shut_down_workers (Pool *pool, gboolean failed)
       reap_worker (&pool->workers[i]);
 }
 
-/* Children forked for n_items: never more than there are tasks. */
-static guint
-workers_needed (const CbParams *params, guint n_items)
-{
-  guint chunk = MAX (param_chunk (params), 1);
-  guint n_tasks = n_items / chunk + (n_items % chunk != 0);
-  return MIN (param_processes (params), n_tasks);
-}
-
 static gboolean
 procpool_execute (const CbJob *job, GError **error)
 {
-  guint chunk = MAX (param_chunk (job->params), 1);
-  guint n_workers = workers_needed (job->params, job->n_items);
+  guint chunk = MAX (cb_child_pool_chunk (job->params), 1);
+  guint n_workers = cb_child_pool_needed (job->params, job->n_items);
   g_autofree Worker *workers = g_new0 (Worker, MAX (n_workers, 1));
   Pool pool = { .job = job, .chunk = chunk, .workers = workers };
   gboolean ok = TRUE;
@@ -519,28 +391,6 @@ procpool_execute (const CbJob *job, GError **error)
     ok = collect_results (&pool, error);
   shut_down_workers (&pool, !ok);
   return ok;
-}
-
-static guint
-procpool_slots (const CbParams *params, guint n_items,
-                gboolean can_async G_GNUC_UNUSED)
-{
-  return MIN (param_processes (params), n_items);
-}
-
-static guint
-procpool_chunk (const CbParams *params)
-{
-  return param_chunk (params);
-}
-
-static void
-procpool_resources (const CbParams *params, guint n_items, CbResources *out)
-{
-  out->processes = workers_needed (params, n_items);
-  /* The parent keeps a task pipe and a result pipe end per worker, and
-   * briefly all four ends while forking one. */
-  out->fds = 2 * out->processes + 2;
 }
 
 static const CbParamSpec procpool_params[] = {
@@ -568,10 +418,10 @@ static const CbStrategyClass procpool_class = {
   .summary = "run the items in a pool of forked worker processes",
   .params = procpool_params,
   .execute = procpool_execute,
-  .slots = procpool_slots,
+  .slots = cb_child_pool_slots,
   .worker_param = "processes",
-  .chunk = procpool_chunk,
-  .resources = procpool_resources,
+  .chunk = cb_child_pool_chunk,
+  .resources = cb_child_pool_resources,
 };
 
 static const CbPluginDesc desc = {

@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -29,6 +28,8 @@
 #include <unistd.h>
 
 #include <concbench/plugin.h>
+
+#include "child-io.h"
 
 #include "item-wire.h"
 
@@ -60,82 +61,20 @@ typedef struct {
   guint n_helpers; /* started so far */
 } Pool;
 
-static guint
-param_processes (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "processes"), G_MAXUINT);
-}
-
-static guint
-param_chunk (const CbParams *params)
-{
-  return (guint) MIN (cb_params_get_uint (params, "chunk"), G_MAXUINT);
-}
-
-static void
-close_fd (int *fd)
-{
-  if (*fd >= 0)
-    close (*fd);
-  *fd = -1;
-}
-
-/* The parent must survive a helper that died with its task pipe open, but
- * the SIGPIPE disposition belongs to the core: block the signal in this
- * thread only, and consume the one the failed write raised. */
 static gboolean
 write_to_helper (int fd, const GByteArray *msg)
 {
-  sigset_t sigpipe, saved, pending;
-  gboolean was_pending, ok;
-  int saved_errno;
-
-  sigemptyset (&sigpipe);
-  sigaddset (&sigpipe, SIGPIPE);
-  pthread_sigmask (SIG_BLOCK, &sigpipe, &saved);
-  sigpending (&pending);
-  was_pending = sigismember (&pending, SIGPIPE);
-  ok = cb_wire_write_all (fd, msg->data, msg->len);
-  saved_errno = errno;
-  if (!ok && saved_errno == EPIPE && !was_pending)
-    {
-      const struct timespec no_wait = { 0, 0 };
-
-      while (sigtimedwait (&sigpipe, NULL, &no_wait) < 0 && errno == EINTR)
-        ;
-    }
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
-  errno = saved_errno;
-  return ok;
+  return cb_child_write_to_child (fd, msg->data, msg->len);
 }
 
 /* Returns the wait status, or -1 when the helper was reaped elsewhere. */
 static int
 reap_helper (Helper *helper)
 {
-  int status = -1;
+  int status = cb_child_reap (helper->pid);
 
-  while (waitpid (helper->pid, &status, 0) < 0)
-    if (errno != EINTR)
-      {
-        status = -1;
-        break;
-      }
   helper->pid = 0;
   return status;
-}
-
-static char *
-describe_status (int status)
-{
-  if (status == -1)
-    return g_strdup ("ended (its status was collected elsewhere)");
-  if (WIFSIGNALED (status))
-    return g_strdup_printf ("killed by signal %d (%s)", WTERMSIG (status),
-                            g_strsignal (WTERMSIG (status)));
-  if (WIFEXITED (status))
-    return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
-  return g_strdup_printf ("ended with wait status %d", status);
 }
 
 static gboolean
@@ -150,7 +89,7 @@ helper_died (Helper *helper, GError **error)
 {
   pid_t pid = helper->pid;
   int status = reap_helper (helper);
-  g_autofree char *how = describe_status (status);
+  g_autofree char *how = cb_child_describe_end (status);
   g_autofree char *when
       = helper_is_busy (helper)
             ? g_strdup_printf ("while running item %u", helper->next)
@@ -183,7 +122,7 @@ hand_out_task (Pool *pool, Helper *helper, const GByteArray *prefix,
     g_byte_array_append (msg, prefix->data, prefix->len);
   if (pool->next_item >= n_items && prefix == NULL)
     {
-      close_fd (&helper->task_fd); /* the helper sees EOF and exits */
+      cb_child_close_fd (&helper->task_fd); /* the helper sees EOF and exits */
       return TRUE;
     }
   guint count = MIN (pool->chunk, n_items - MIN (pool->next_item, n_items));
@@ -285,7 +224,7 @@ receive (Pool *pool, Helper *helper, GError **error)
       && helper->task_fd < 0)
     {
       /* Told to stop, and did: reaped now, not after the slowest one. */
-      close_fd (&helper->result_fd);
+      cb_child_close_fd (&helper->result_fd);
       reap_helper (helper);
       return TRUE;
     }
@@ -356,42 +295,25 @@ start_helper (Pool *pool, GError **error)
   return hand_out_task (pool, helper, pool->recipe, error);
 }
 
+static int
+helper_result_fd (gpointer pool, guint index)
+{
+  return ((Pool *) pool)->helpers[index].result_fd;
+}
+
+static gboolean
+receive_from_helper (gpointer pool, guint index, GError **error)
+{
+  Pool *p = pool;
+
+  return receive (p, &p->helpers[index], error);
+}
+
 static gboolean
 collect_results (Pool *pool, GError **error)
 {
-  g_autofree struct pollfd *fds = g_new0 (struct pollfd, pool->n_helpers);
-  guint n_open = pool->n_helpers;
-
-  for (guint i = 0; i < pool->n_helpers; i++)
-    fds[i] = (struct pollfd){ .fd = pool->helpers[i].result_fd,
-                              .events = POLLIN };
-  while (n_open > 0)
-    {
-      if (poll (fds, pool->n_helpers, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
-                       "cannot wait for the item servers: %s",
-                       g_strerror (errno));
-          return FALSE;
-        }
-      for (guint i = 0; i < pool->n_helpers; i++)
-        {
-          Helper *helper = &pool->helpers[i];
-
-          if (fds[i].fd < 0 || fds[i].revents == 0)
-            continue;
-          if (!receive (pool, helper, error))
-            return FALSE;
-          if (helper->result_fd < 0)
-            {
-              fds[i].fd = -1;
-              n_open--;
-            }
-        }
-    }
-  return TRUE;
+  return cb_child_collect (pool, pool->n_helpers, helper_result_fd,
+                           receive_from_helper, "the item servers", error);
 }
 
 /* Whatever happened, nothing outlives execute: no descriptor, no helper, no
@@ -403,8 +325,8 @@ shut_down_helpers (Pool *pool, gboolean failed)
     {
       Helper *helper = &pool->helpers[i];
 
-      close_fd (&helper->task_fd);
-      close_fd (&helper->result_fd);
+      cb_child_close_fd (&helper->task_fd);
+      cb_child_close_fd (&helper->result_fd);
       cb_wire_reader_clear (&helper->reader);
       if (failed && helper->pid > 0)
         kill (helper->pid, SIGKILL);
@@ -412,15 +334,6 @@ shut_down_helpers (Pool *pool, gboolean failed)
   for (guint i = 0; i < pool->n_helpers; i++)
     if (pool->helpers[i].pid > 0)
       reap_helper (&pool->helpers[i]);
-}
-
-/* Helpers started for n_items: never more than there are tasks. */
-static guint
-helpers_needed (const CbParams *params, guint n_items)
-{
-  guint chunk = MAX (param_chunk (params), 1);
-  guint n_tasks = n_items / chunk + (n_items % chunk != 0);
-  return MIN (param_processes (params), n_tasks);
 }
 
 static GByteArray *
@@ -448,7 +361,7 @@ static gboolean
 spawnpool_execute (const CbJob *job, GError **error)
 {
   const CbWorkloadRecipe *recipe = job->recipe;
-  guint n_helpers = helpers_needed (job->params, job->n_items);
+  guint n_helpers = cb_child_pool_needed (job->params, job->n_items);
 
   if (recipe == NULL || recipe->item_server == NULL
       || recipe->item_server[0] == NULL)
@@ -462,7 +375,7 @@ spawnpool_execute (const CbJob *job, GError **error)
   if (msg == NULL)
     return FALSE;
   g_autofree Helper *helpers = g_new0 (Helper, MAX (n_helpers, 1));
-  Pool pool = { .job = job, .chunk = MAX (param_chunk (job->params), 1),
+  Pool pool = { .job = job, .chunk = MAX (cb_child_pool_chunk (job->params), 1),
                 .recipe = msg, .helpers = helpers };
   gboolean ok = TRUE;
 
@@ -472,28 +385,6 @@ spawnpool_execute (const CbJob *job, GError **error)
     ok = collect_results (&pool, error);
   shut_down_helpers (&pool, !ok);
   return ok;
-}
-
-static guint
-spawnpool_slots (const CbParams *params, guint n_items,
-                 gboolean can_async G_GNUC_UNUSED)
-{
-  return MIN (param_processes (params), n_items);
-}
-
-static guint
-spawnpool_chunk (const CbParams *params)
-{
-  return param_chunk (params);
-}
-
-static void
-spawnpool_resources (const CbParams *params, guint n_items, CbResources *out)
-{
-  out->processes = helpers_needed (params, n_items);
-  /* A task pipe and a result pipe end per helper, and briefly all four ends
-   * while starting one. */
-  out->fds = 2 * out->processes + 2;
 }
 
 static const CbParamSpec spawnpool_params[] = {
@@ -521,9 +412,9 @@ static const CbStrategyClass spawnpool_class = {
   .summary = "run the items in helper processes started with posix_spawn",
   .params = spawnpool_params,
   .execute = spawnpool_execute,
-  .slots = spawnpool_slots,
-  .chunk = spawnpool_chunk,
-  .resources = spawnpool_resources,
+  .slots = cb_child_pool_slots,
+  .chunk = cb_child_pool_chunk,
+  .resources = cb_child_pool_resources,
   .worker_param = "processes",
 };
 

@@ -8,8 +8,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "cpulist.h"
 #include "load-plan.h"
 #include "params.h"
+#include "placement.h"
 
 #define DEFAULT_MAX_TIME 10.0
 #define DEFAULT_MEMORY_INTERVAL_MS 10.0
@@ -149,6 +151,19 @@ apply_load (CbOptions *o, const char *name, const char *value,
 }
 
 static gboolean
+parse_nice (const char *value, CbOptions *o, GError **error)
+{
+  gint64 v;
+  if (!g_ascii_string_to_signed (value, 10, CB_NICE_MIN, CB_NICE_MAX, &v,
+                                 NULL))
+    return usage (error, "--nice: '%s' must be a whole number from %d to %d",
+                  value, CB_NICE_MIN, CB_NICE_MAX);
+  o->has_nice = TRUE;
+  o->nice = (int) v;
+  return TRUE;
+}
+
+static gboolean
 apply_single (CbOptions *o, const char *name, const char *value,
               GError **error)
 {
@@ -194,6 +209,10 @@ apply_single (CbOptions *o, const char *name, const char *value,
   else if (strcmp (name, "--timer-slack") == 0)
     return parse_count (name, value, 1, G_MAXUINT32, &o->timer_slack_ns,
                         error);
+  else if (strcmp (name, "--affinity") == 0)
+    return (o->affinity = cb_cpu_list_for_affinity (value, error)) != NULL;
+  else if (strcmp (name, "--nice") == 0)
+    return parse_nice (value, o, error);
   else if (strcmp (name, "--format") == 0)
     o->format = g_strdup (value);
   else if (strcmp (name, "--output") == 0)
@@ -308,6 +327,14 @@ option_entries (CbOptions *o)
             "Set the workers' timer slack (PR_SET_TIMERSLACK) to NS "
             "nanoseconds [default: the system's]",
             "NS"),
+    SINGLE ("affinity", 0,
+            "Pin the workers, and every thread and child of theirs, to CPUS "
+            "(a list such as 0, 0-1 or 0,2-3) [default: not pinned]",
+            "CPUS"),
+    SINGLE ("nice", 0,
+            "Run the workers at nice value N, -20 to 19 (below concbench's "
+            "own needs root) [default: concbench's]",
+            "N"),
     FLAG ("items", 0,
           "Write each item's completion time and digest, per run, into the "
           "JSON"),
@@ -427,6 +454,7 @@ cb_options_free (CbOptions *o)
   g_strfreev (o->strategies);
   g_strfreev (o->params);
   g_free (o->filter);
+  g_free (o->affinity);
   g_free (o->format);
   g_free (o->output);
   g_strfreev (o->exports);

@@ -24,6 +24,9 @@ typedef struct {
   double memory_interval_ms;
   guint64 timer_slack_ns; /* 0: leave the workers' at the system's */
   gboolean items;         /* --items: per-item evidence in the JSON */
+  char *affinity;         /* canonical CPU list; NULL: workers not pinned */
+  gboolean has_nice;
+  int nice;               /* the workers' nice value, when has_nice */
   guint64 memory_limit; /* bytes; 0: none */
   char *format;
   char *output;

@@ -16,11 +16,14 @@
 #include <ltdl.h>
 
 #include "cli.h"
+#include "environment.h"
 #include "compare.h"
+#include "format.h"
 #include "listing.h"
 #include "load-auto.h"
 #include "output.h"
 #include "params.h"
+#include "placement.h"
 #include "plan.h"
 #include "platform.h"
 #include "plot.h"
@@ -132,6 +135,26 @@ write_outputs (CbReport *report, const GPtrArray *outputs, const char *plot,
   return ok;
 }
 
+/* A workload that refused its parameters when it was built (a bound that
+ * depends on the machine: free disk, memory) is a usage error, as a bound
+ * in its spec would have been; the other rows still ran and are reported. */
+static gboolean
+report_refused_params (const GPtrArray *results)
+{
+  gboolean any = FALSE;
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CbResult *r = results->pdata[i];
+      if (!r->refused_params)
+        continue;
+      g_autofree char *name = cb_text_display (r->bench->name);
+      g_autofree char *why = cb_text_display (r->error);
+      g_printerr ("concbench: %s: %s\n", name, why);
+      any = TRUE;
+    }
+  return any;
+}
+
 static gboolean
 all_rows_ran (const GPtrArray *results)
 {
@@ -149,8 +172,14 @@ static int
 run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
           CbFormat stdout_format)
 {
+  const CbPlacement *placement = &plan->settings.run.placement;
+  g_autoptr (GError) error = NULL;
+  if (placement->has_nice
+      && !cb_placement_check_nice (placement->nice, &error))
+    return fail_error (error);
   g_autoptr (CbRunner) runner = cb_runner_new (&plan->settings.run);
   g_autoptr (CbPlatform) platform = cb_platform_detect ();
+  g_autoptr (CbEnvironment) environment = cb_environment_detect ();
 
   install_signal_handlers ();
   g_autoptr (CbPlan) open_plan = NULL;
@@ -159,6 +188,7 @@ run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
             ? cb_load_auto_run (runner, plan, isatty (STDERR_FILENO),
                                 &open_plan)
             : cb_session_run (runner, plan, isatty (STDERR_FILENO));
+  cb_environment_finish (environment, "/");
   cb_results_analyse (results, platform->cpu_count,
                       plan->settings.memory_sampled);
 
@@ -171,10 +201,13 @@ run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
                       .runs = plan->settings.runs_text,
                       .memory_sampled = plan->settings.memory_sampled,
                       .complete = interrupted == 0,
-                      .interrupted_by = interrupted };
+                      .interrupted_by = interrupted,
+                      .environment = environment };
   gboolean written = write_outputs (&report, outputs, plot, stdout_format);
   if (interrupted)
     return 128 + interrupted;
+  if (report_refused_params (results))
+    return EXIT_USAGE;
   return written && all_rows_ran (results) ? EXIT_OK : EXIT_FAILED;
 }
 

@@ -5,6 +5,7 @@
 
 #include "plan.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "load-plan.h"
@@ -206,6 +207,9 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
   s->run.memory_interval
       = s->memory_sampled ? o->memory_interval_ms / 1000.0 : 0;
   s->run.timer_slack = o->timer_slack_ns;
+  s->run.placement.cpus = g_strdup (o->affinity);
+  s->run.placement.has_nice = o->has_nice;
+  s->run.placement.nice = o->nice;
   s->run.keep_items = o->items;
   s->run.memory_limit = o->memory_limit;
 }
@@ -269,6 +273,7 @@ cb_plan_free (CbPlan *plan)
   /* The plan owns the suite it hands out read-only. */
   cb_suite_free ((CbSuite *) plan->suite);
   g_free (plan->settings.runs_text);
+  cb_placement_clear (&plan->settings.run.placement);
   g_free (plan);
 }
 
@@ -276,6 +281,19 @@ gboolean
 cb_plan_row_is_added (const CbPlan *plan, guint i)
 {
   return i >= plan->n_requested && i < plan->suite->benchmarks->len;
+}
+
+double
+cb_plan_run_estimate (const CbBenchInfo *info, double longest_run)
+{
+  if (info->latency_bound && info->item_waits != NULL)
+    {
+      double total = 0;
+      for (guint i = 0; i < info->n_items; i++)
+        total += info->item_waits[i];
+      return total;
+    }
+  return longest_run > 0 ? longest_run : NAN;
 }
 
 /* Generous: a run may take many times its sequential estimate on a loaded
@@ -287,12 +305,8 @@ cb_plan_run_timeout (const CbPlan *plan, const CbBenchInfo *info,
   if (plan->settings.run.timeout > 0)
     return plan->settings.run.timeout;
   if (info->latency_bound && info->item_waits != NULL)
-    {
-      double total = 0;
-      for (guint i = 0; i < info->n_items; i++)
-        total += info->item_waits[i];
-      return TIMEOUT_BASE + TIMEOUT_FACTOR * total;
-    }
+    return TIMEOUT_BASE
+           + TIMEOUT_FACTOR * cb_plan_run_estimate (info, longest_run);
   if (longest_run > 0)
     /* The slowest CPU-bound strategy is about sequential: n_cpus x. */
     return TIMEOUT_BASE

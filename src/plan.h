@@ -53,6 +53,11 @@ void cb_plan_free (CbPlan *plan);
 double cb_plan_run_timeout (const CbPlan *plan, const CbBenchInfo *info,
                             double longest_run);
 
+/* Seconds one run of a benchmark is expected to take, what its timeout is
+ * derived from: the sum of its waits when latency-bound, else the longest
+ * run so far; NAN before either is known.  For the progress line's ETA. */
+double cb_plan_run_estimate (const CbBenchInfo *info, double longest_run);
+
 /* Whether row i of the plan's suite is a baseline added for efficiency. */
 gboolean cb_plan_row_is_added (const CbPlan *plan, guint i);
 

@@ -41,7 +41,8 @@ add_load (GPtrArray *argv, const CbBenchmark *bench)
 
 GStrv
 cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
-                guint64 timer_slack, int result_fd)
+                guint64 timer_slack, const CbPlacement *placement,
+                int result_fd)
 {
   GPtrArray *argv = g_ptr_array_new ();
   char number[32];
@@ -53,6 +54,13 @@ cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
   add_arg (argv, "seed", number);
   g_snprintf (number, sizeof number, "%" G_GUINT64_FORMAT, timer_slack);
   add_arg (argv, "timer-slack", number);
+  if (placement->cpus != NULL)
+    add_arg (argv, "affinity", placement->cpus);
+  if (placement->has_nice)
+    {
+      g_snprintf (number, sizeof number, "%d", placement->nice);
+      add_arg (argv, "nice", number);
+    }
   add_arg (argv, "workload", bench->workload->desc->workload->name);
   add_arg (argv, "workload-file", bench->workload->path);
   add_arg (argv, "strategy", bench->strategy->desc->strategy->name);
@@ -70,6 +78,7 @@ cb_recipe_free (CbRecipe *recipe)
 {
   if (recipe == NULL)
     return;
+  cb_placement_clear (&recipe->placement);
   g_free (recipe->workload);
   g_free (recipe->workload_file);
   g_free (recipe->strategy);
@@ -125,6 +134,21 @@ parse_load (CbRecipe *recipe, const char *key, const char *value,
   return FALSE;
 }
 
+static gboolean
+parse_nice (const char *text, CbPlacement *placement, GError **error)
+{
+  gint64 v;
+  if (!g_ascii_string_to_signed (text, 10, CB_NICE_MIN, CB_NICE_MAX, &v,
+                                 error))
+    {
+      g_prefix_error (error, "recipe: --nice: ");
+      return FALSE;
+    }
+  placement->has_nice = TRUE;
+  placement->nice = (int) v;
+  return TRUE;
+}
+
 /* Stores one "--key=value"; FALSE for a key the recipe does not have. */
 static gboolean
 parse_arg (CbRecipe *recipe, const char *key, const char *value,
@@ -142,6 +166,10 @@ parse_arg (CbRecipe *recipe, const char *key, const char *value,
   else if (strcmp (key, "timer-slack") == 0)
     return parse_number (key, value, G_MAXUINT64, &recipe->timer_slack,
                          error);
+  else if (strcmp (key, "affinity") == 0)
+    set_text (&recipe->placement.cpus, value);
+  else if (strcmp (key, "nice") == 0)
+    return parse_nice (value, &recipe->placement, error);
   else if (strcmp (key, "workload") == 0)
     set_text (&recipe->workload, value);
   else if (strcmp (key, "workload-file") == 0)

@@ -4,6 +4,7 @@
  * round-trips exactly. */
 #pragma once
 
+#include "placement.h"
 #include "registry.h"
 #include "suite.h"
 
@@ -11,6 +12,7 @@ typedef struct {
   int result_fd;
   guint64 seed;
   guint64 timer_slack; /* ns to set in the worker; 0: leave the system's */
+  CbPlacement placement; /* --affinity, --nice */
   char *workload, *workload_file;
   char *strategy, *strategy_file;
   GPtrArray *workload_params, *strategy_params; /* "name=text" */
@@ -20,7 +22,8 @@ typedef struct {
 
 /* The worker program's argv, program first, for one run of bench. */
 GStrv cb_recipe_argv (const char *program, const CbBenchmark *bench,
-                      guint64 seed, guint64 timer_slack, int result_fd);
+                      guint64 seed, guint64 timer_slack,
+                      const CbPlacement *placement, int result_fd);
 
 CbRecipe *cb_recipe_parse (int argc, char **argv, GError **error);
 void cb_recipe_free (CbRecipe *recipe);

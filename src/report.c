@@ -162,6 +162,14 @@ CbList *
 cb_report_warnings (const CbReport *report, CbTextFunc text)
 {
   CbList *list = cb_list_new ();
+  const GPtrArray *env = report->environment ? report->environment->warnings
+                                             : NULL;
+  for (guint i = 0; env != NULL && i < env->len; i++)
+    {
+      const CbEnvWarning *w = env->pdata[i];
+      cb_list_add_item (list, text (w->message),
+                        w->fix ? text (w->fix) : NULL);
+    }
   for (guint i = 0; i < report->results->len; i++)
     {
       const CbResult *r = report->results->pdata[i];
@@ -240,6 +248,12 @@ cb_report_settings_sentence (const CbReport *report)
           report->options && report->options->timer_slack ? "--timer-slack"
                                                           : "the system's");
     }
+  if (report->options != NULL && report->options->placement.cpus != NULL)
+    g_string_append_printf (s, "; workers pinned to CPUs %s (--affinity)",
+                            report->options->placement.cpus);
+  if (report->options != NULL && report->options->placement.has_nice)
+    g_string_append_printf (s, "; workers at nice %d (--nice)",
+                            report->options->placement.nice);
   return g_string_free (s, FALSE);
 }
 

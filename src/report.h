@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "environment.h"
 #include "list.h"
 #include "output.h"
 #include "platform.h"
@@ -35,6 +36,7 @@ typedef struct {
   gboolean complete;           /* FALSE when interrupted */
   int interrupted_by;          /* signal number or 0 */
   gboolean color;              /* table only: ANSI colour allowed */
+  const CbEnvironment *environment; /* NULL: not read */
 } CbReport;
 
 /* The report in format, by that format's writer (writer.c). */
@@ -67,7 +69,8 @@ CbTable *cb_report_table (const CbReport *report);
  * workloads first appear; texts made by text(), benchmark names by name(). */
 CbList *cb_report_summary (const CbReport *report, CbTextFunc text,
                            CbTextFunc name);
-/* "[BENCHMARK] WARNING" items, both parts made by text(). */
+/* The environment's warnings and notes (each with its fix as the detail),
+ * then "[BENCHMARK] WARNING" items, all made by text(). */
 CbList *cb_report_warnings (const CbReport *report, CbTextFunc text);
 
 /* Footer sentences, display text without a final full stop. */

@@ -25,6 +25,7 @@ typedef struct {
   char *error;           /* why it failed */
   guint warmups_done;
   gboolean interrupted;  /* the suite was stopped before this row finished */
+  gboolean refused_params; /* failed: its workload refused its parameters */
   GArray *samples;       /* CbRunSample, measured runs only */
   CbBenchInfo info;
 

@@ -311,8 +311,10 @@ judge_exit (const WaitResult *res, const Shared *shared, GError **error)
 {
   if (shared != NULL && shared->error[0] != '\0')
     {
-      g_set_error (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED, "%s",
-                   shared->error);
+      g_set_error (error, CB_RUN_ERROR,
+                   shared->refused_params ? CB_RUN_ERROR_REFUSED
+                                          : CB_RUN_ERROR_FAILED,
+                   "%s", shared->error);
       return FALSE;
     }
   if (!WIFEXITED (res->status) || WEXITSTATUS (res->status) != 0
@@ -478,7 +480,8 @@ start_worker (CbRunner *runner, const CbBenchmark *bench, int fd,
   int go[2], status[2];
   const char *program = cb_worker_program ();
   g_auto (GStrv) argv = cb_recipe_argv (program, bench, runner->options.seed,
-                                        runner->options.timer_slack, fd);
+                                        runner->options.timer_slack,
+                                        &runner->options.placement, fd);
   if (!open_pipes (go, status, error))
     return -1;
   CbWorkerLaunch launch = { .program = program, .argv = argv,

@@ -2,6 +2,7 @@
 /* Runs one benchmark once, in a fresh worker process, and checks it. */
 #pragma once
 
+#include "placement.h"
 #include "suite.h"
 
 /* One timed execution of a benchmark. */
@@ -55,6 +56,7 @@ typedef struct {
   double timeout; /* seconds per run; <= 0: none */
   double memory_interval; /* seconds between samples; <= 0: no sampling */
   guint64 timer_slack; /* ns set in the workers; 0: the system's */
+  CbPlacement placement; /* --affinity, --nice; cpus borrowed */
   gboolean keep_items; /* fill CbRunSample.digests (--items) */
   guint64 memory_limit; /* bytes for the worker's tree; 0: none */
   /* Do not put workers in a cgroup of their own even where one can be
@@ -66,6 +68,7 @@ typedef enum {
   CB_RUN_ERROR_FAILED,      /* the row failed: crash, error, wrong result */
   CB_RUN_ERROR_TIMEOUT,
   CB_RUN_ERROR_INTERRUPTED, /* SIGINT/SIGTERM reached concbench */
+  CB_RUN_ERROR_REFUSED,     /* the workload refused its parameters */
 } CbRunError;
 #define CB_RUN_ERROR (g_quark_from_static_string ("concbench-run-error"))
 

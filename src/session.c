@@ -5,8 +5,11 @@
 
 #include "session.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "progress.h"
 
 /* --runs auto stops when the 95 % CI half-width is this fraction of the
  * mean, after at least AUTO_MIN_RUNS runs. */
@@ -17,7 +20,7 @@
 typedef struct {
   const CbPlan *plan;
   const CbPlanSettings *settings;
-  gboolean progress; /* a status line on stderr */
+  CbProgress *bar; /* the progress line on stderr; NULL: none */
 } Session;
 
 typedef struct {
@@ -28,25 +31,67 @@ typedef struct {
    * derived from it, so that after a warm-up the first measured run no
    * longer gets only the allowance for an unknown one. */
   double longest;
+  double elapsed; /* seconds of all its runs, warm-ups included */
 } RowState;
 
-static void
-progress (const Session *session, guint row, guint n_rows,
-          const char *what, guint run, const char *runs, const char *name)
+/* Runs the row still has to make, warm-ups included; with --runs auto at
+ * least the minimum, or one more. */
+static guint
+runs_left (const RowState *row, const Session *session)
 {
-  if (!session->progress)
-    return;
-  /* \033[K clears what a longer previous line left behind. */
-  fprintf (stderr, "\r\033[K[%u/%u] %s %u/%s: %s", row + 1, n_rows, what, run,
-           runs, name);
-  fflush (stderr);
+  const CbResult *r = row->result;
+  guint have = r->samples->len, warmups = session->settings->warmups;
+  if (row->done)
+    return 0;
+  guint want = session->settings->runs > 0 ? session->settings->runs
+                                            : MAX (AUTO_MIN_RUNS, have + 1);
+  return (warmups > r->warmups_done ? warmups - r->warmups_done : 0)
+         + (want > have ? want - have : 0);
+}
+
+/* The ETA's inputs over every row: seconds left after the current run's
+ * row's next run, and seconds done.  A row whose length is not known yet
+ * counts as the mean of those that are; none known: NAN. */
+static double
+estimate_rest (const RowState *rows, guint n, guint current,
+               const Session *session, double *done)
+{
+  double known = 0, left = 0;
+  guint n_known = 0, unknown_runs = 0;
+  *done = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      double e = cb_plan_run_estimate (&rows[i].result->info, rows[i].longest);
+      guint k = runs_left (&rows[i], session) - (i == current);
+      *done += rows[i].elapsed;
+      if (!isfinite (e))
+        {
+          unknown_runs += k;
+          continue;
+        }
+      known += e;
+      n_known++;
+      left += k * e;
+    }
+  if (unknown_runs > 0)
+    left += n_known ? unknown_runs * known / n_known : NAN;
+  return left;
 }
 
 static void
-progress_end (const Session *session)
+progress (const Session *session, const RowState *rows, guint row, guint n,
+          const char *what, guint run, const char *runs)
 {
-  if (session->progress)
-    fprintf (stderr, "\r\033[K");
+  if (session->bar == NULL)
+    return;
+  g_autofree char *status
+      = g_strdup_printf ("[%u/%u] %s %u/%s: %s", row + 1, n, what, run, runs,
+                         rows[row].result->bench->name);
+  double done;
+  double after = estimate_rest (rows, n, row, session, &done);
+  double estimate
+      = cb_plan_run_estimate (&rows[row].result->info, rows[row].longest);
+  cb_progress_start_run (session->bar, status, estimate, after, done);
 }
 
 /* One run; a failure marks the row done.  Returns FALSE on interrupt. */
@@ -74,10 +119,13 @@ run_once (CbRunner *runner, RowState *row, gboolean measured,
                           ? CB_RESULT_TIMED_OUT
                           : CB_RESULT_FAILED,
                       error->message);
+      result->refused_params
+          = g_error_matches (error, CB_RUN_ERROR, CB_RUN_ERROR_REFUSED);
       row->done = TRUE;
       return TRUE;
     }
   row->longest = MAX (row->longest, sample.wall);
+  row->elapsed += sample.wall;
   if (!measured)
     {
       result->warmups_done++;
@@ -107,24 +155,24 @@ row_has_enough (const RowState *row, const Session *session)
 
 /* Warm-ups (when not done yet) and one measured run of a row. */
 static gboolean
-advance_row (CbRunner *runner, RowState *row, guint index, guint n_rows,
+advance_row (CbRunner *runner, RowState *rows, guint index, guint n_rows,
              const Session *session)
 {
+  RowState *row = &rows[index];
   CbResult *result = row->result;
   g_autofree char *warmups = g_strdup_printf ("%u", session->settings->warmups);
 
   while (!row->done && result->warmups_done < session->settings->warmups)
     {
-      progress (session, index, n_rows, "warm-up", result->warmups_done + 1,
-                warmups, result->bench->name);
+      progress (session, rows, index, n_rows, "warm-up",
+                result->warmups_done + 1, warmups);
       if (!run_once (runner, row, FALSE, session))
         return FALSE;
     }
   if (row->done)
     return TRUE;
-  progress (session, index, n_rows, "run", result->samples->len + 1,
-            session->settings->runs_text,
-            result->bench->name);
+  progress (session, rows, index, n_rows, "run", result->samples->len + 1,
+            session->settings->runs_text);
   if (!run_once (runner, row, TRUE, session))
     return FALSE;
   if (!row->done)
@@ -148,14 +196,13 @@ run_rows (CbRunner *runner, RowState *rows, guint n,
         {
           while (!rows[i].done && !stopped)
             {
-              stopped = !advance_row (runner, &rows[i], i, n, session);
+              stopped = !advance_row (runner, rows, i, n, session);
               if (session->settings->interleave)
                 break;
             }
           pending |= !rows[i].done;
         }
     }
-  progress_end (session);
   for (guint i = 0; i < n; i++)
     if (!rows[i].done && rows[i].result->status != CB_RESULT_FAILED
         && rows[i].result->status != CB_RESULT_TIMED_OUT)
@@ -199,7 +246,8 @@ baseline_wanted (GPtrArray *results, const CbBenchmark *baseline)
 GPtrArray *
 cb_session_run (CbRunner *runner, const CbPlan *plan, gboolean progress)
 {
-  const Session session = { plan, &plan->settings, progress };
+  g_autoptr (CbProgress) bar = progress ? cb_progress_new () : NULL;
+  const Session session = { plan, &plan->settings, bar };
   const CbBenchmark *const *rows
       = (const CbBenchmark *const *) plan->suite->benchmarks->pdata;
   GPtrArray *results

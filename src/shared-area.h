@@ -38,6 +38,7 @@ typedef struct {
   gint32 latency_bound, can_async;
   gint32 finished; /* execute returned */
   gint32 ok;
+  gint32 refused_params; /* create refused them (CB_PLUGIN_ERROR_INVALID) */
   gint64 t_start, t_end;
   double cpu_user, cpu_sys; /* over execute, children reaped in it included */
   guint64 worker_hwm;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The distributions behind the statistics: Student's t and the normal,
- * from the regularised incomplete beta function.  stats.h declares the
- * public entry points (cb_student_t_sf, cb_student_t_quantile). */
+ * from the regularised incomplete beta function, and the Kolmogorov
+ * distribution for a goodness-of-fit test.  stats.h declares the public
+ * entry points (cb_student_t_sf, cb_student_t_quantile). */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -9,6 +10,8 @@
 #include "stats-dist.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define CF_EPSILON 1e-15
 #define CF_TINY 1e-300
@@ -260,4 +263,85 @@ double
 cb_student_t_quantile (double p, guint df)
 {
   return cb_student_t_quantile_df (p, df);
+}
+
+/* Two series for the same function: the alternating one
+ * 2 sum (-1)^(k-1) exp(-2 k^2 l^2) converges fast for large lambda, the
+ * Jacobi theta form 1 - sqrt(2 pi)/l sum exp(-(2k-1)^2 pi^2 / (8 l^2)) for
+ * small lambda; at 1.18 each needs a handful of terms for double
+ * precision. */
+double
+cb_kolmogorov_sf (double lambda)
+{
+  double sum = 0.0;
+
+  if (isnan (lambda))
+    return NAN;
+  if (lambda <= 0.0)
+    return 1.0;
+  if (lambda < 1.18)
+    {
+      double w = -G_PI * G_PI / (8.0 * lambda * lambda);
+
+      for (int k = 1; k <= 9; k += 2)
+        sum += exp (w * k * k);
+      return 1.0 - sqrt (2.0 * G_PI) / lambda * sum;
+    }
+  for (int k = 1; k <= 100; k++)
+    {
+      double term = exp (-2.0 * k * k * lambda * lambda);
+
+      sum += k % 2 == 1 ? term : -term;
+      if (term < 1e-17 * sum)
+        break;
+    }
+  return MIN (2.0 * sum, 1.0);
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* sup |F_n - F| over sorted x: at each x_i the empirical distribution jumps
+ * from i/n to (i+1)/n. */
+static double
+ks_statistic_exponential (const double *sorted, guint n, double rate)
+{
+  double d = 0.0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      double f = sorted[i] > 0.0 ? -expm1 (-rate * sorted[i]) : 0.0;
+
+      d = MAX (d, MAX ((double) (i + 1) / n - f, f - (double) i / n));
+    }
+  return d;
+}
+
+double
+cb_ks_exponential (const double *x, guint n, double rate, double *p_value)
+{
+  g_autofree double *sorted = NULL;
+  double d, root_n;
+
+  if (p_value != NULL)
+    *p_value = NAN;
+  if (n == 0 || !isfinite (rate) || !(rate > 0.0))
+    return NAN;
+  for (guint i = 0; i < n; i++)
+    if (!isfinite (x[i]))
+      return NAN;
+
+  sorted = g_new (double, n);
+  memcpy (sorted, x, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  d = ks_statistic_exponential (sorted, n, rate);
+  root_n = sqrt ((double) n);
+  if (p_value != NULL)
+    *p_value = cb_kolmogorov_sf ((root_n + 0.12 + 0.11 / root_n) * d);
+  return d;
 }

@@ -18,6 +18,7 @@
 #endif
 
 #include "item-server.h"
+#include "placement.h"
 #include "recipe.h"
 #include "registry.h"
 #include "worker.h"
@@ -65,7 +66,7 @@ run_recipe (const CbRecipe *recipe)
   if (!cb_recipe_build (recipe, registry, &bench, &error))
     {
       g_prefix_error (&error, "the worker cannot rebuild the benchmark: ");
-      cb_worker_fail_early (recipe->result_fd, error);
+      cb_worker_fail_early (recipe->result_fd, error, FALSE);
       cb_recipe_benchmark_clear (&bench);
       return 1;
     }
@@ -96,7 +97,14 @@ main (int argc, char **argv)
     }
   offer_to_oom_killer ();
   set_timer_slack (recipe->timer_slack);
-  status = run_recipe (recipe);
+  /* Before any plugin is loaded: every thread and child inherits it. */
+  if (!cb_placement_apply (&recipe->placement, &error))
+    {
+      cb_worker_fail_early (recipe->result_fd, error, FALSE);
+      status = 1;
+    }
+  else
+    status = run_recipe (recipe);
   /* _exit() runs no g_autoptr cleanup: the recipe is freed by hand. */
   g_clear_pointer (&recipe, cb_recipe_free);
   /* What a plugin printed goes to the runner's pipe; then no exit(): a

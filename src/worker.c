@@ -213,12 +213,14 @@ worker_map (int fd, guint n_items, gboolean latency_bound, GError **error)
 }
 
 void
-cb_worker_fail_early (int fd, const GError *error)
+cb_worker_fail_early (int fd, const GError *error, gboolean refused_params)
 {
   g_autoptr (GError) local = NULL;
   Shared *shared = worker_map (fd, 0, FALSE, &local);
-  if (shared != NULL)
-    copy_error (shared, error);
+  if (shared == NULL)
+    return;
+  copy_error (shared, error);
+  shared->refused_params = refused_params;
 }
 
 static guint
@@ -369,7 +371,10 @@ prepare_state (const CbBenchmark *bench, guint64 seed, int fd,
         g_set_error_literal (error, CB_PLUGIN_ERROR, 0,
                              "workload create failed");
       g_prefix_error (error, "workload %s: ", wk->name);
-      cb_worker_fail_early (fd, error ? *error : NULL);
+      cb_worker_fail_early (fd, error ? *error : NULL,
+                            error != NULL
+                                && g_error_matches (*error, CB_PLUGIN_ERROR,
+                                                    CB_PLUGIN_ERROR_INVALID));
       return FALSE;
     }
   guint n = wk->n_items (state->workload);

@@ -10,4 +10,5 @@
 int cb_worker_run (const CbBenchmark *bench, guint64 seed, int fd);
 /* Writes a failure that happened before the result area was sized (the
  * benchmark could not be rebuilt, the workload not created) into it. */
-void cb_worker_fail_early (int fd, const GError *error);
+void cb_worker_fail_early (int fd, const GError *error,
+                           gboolean refused_params);

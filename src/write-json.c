@@ -12,6 +12,7 @@
 
 #include "load-json.h"
 #include "read-json.h"
+#include "write-json-environment.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -462,6 +463,11 @@ json_add_settings (JsonBuilder *b, const CbReport *report)
     json_add_uint64 (b, "memory_limit", options->memory_limit);
   else
     json_add_null (b, "memory_limit");
+  json_add_string (b, "affinity", options ? options->placement.cpus : NULL);
+  if (options != NULL && options->placement.has_nice)
+    json_add_int (b, "nice", options->placement.nice);
+  else
+    json_add_null (b, "nice");
   json_builder_end_object (b);
 }
 
@@ -491,6 +497,8 @@ render_report (const CbReport *report)
   else
     json_add_null (b, "interrupted_by");
   json_add_platform (b, report->platform);
+  if (report->environment != NULL)
+    cb_json_add_environment (b, report->environment);
   json_add_settings (b, report);
   json_builder_set_member_name (b, "benchmarks");
   json_builder_begin_array (b);

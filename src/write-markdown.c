@@ -54,6 +54,12 @@ report_append_footer (GString *out, const CbReport *report)
       g_autofree char *platform = platform_sentence (report->platform);
       g_string_append_printf (out, " %s", platform);
     }
+  if (report->environment != NULL)
+    {
+      g_autofree char *env = cb_environment_sentence (report->environment);
+      g_autofree char *env_md = cb_text_markdown (env);
+      g_string_append_printf (out, " %s.", env_md);
+    }
   g_string_append_c (out, '\n');
   if (!report->complete)
     {

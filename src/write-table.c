@@ -42,6 +42,11 @@ report_append_footer (GString *out, const CbReport *report)
       g_autofree char *platform = cb_platform_summary (report->platform);
       g_string_append_printf (out, "%s\n", platform);
     }
+  if (report->environment != NULL)
+    {
+      g_autofree char *env = cb_environment_sentence (report->environment);
+      g_string_append_printf (out, "%s\n", env);
+    }
   if (!report->complete)
     {
       g_autofree char *incomplete = cb_report_incomplete_sentence (report);

@@ -259,6 +259,28 @@ test_failed_row_keeps_others (void)
   g_assert_nonnull (strstr (exec->out, "crashy refuses item 1"));
 }
 
+/* A workload that refuses its parameters when it is built (bounds that
+ * depend on the machine) is a usage error, exit 2 with one line, and the
+ * other rows are still measured and reported. */
+static void
+test_refused_params_are_usage_errors (void)
+{
+  if (test_skip_if_static ())
+    return;
+  g_autoptr (TestExec) exec = test_exec (
+      "--plugin-dir", test_env ("CONCBENCH_TEST_PLUGINS"), "-w", "crashy",
+      "-s", "sequential", "-p", "how=none,refuse", "--warmups", "0",
+      "--runs", "1", NULL);
+  test_assert_usage_error (exec, "how=refuse refuses every parameter set");
+  g_assert_nonnull (strstr (exec->err, "how=refuse / sequential"));
+  /* Only the refused row failed. */
+  const char *failed = strstr (exec->out, "failed:");
+  g_assert_nonnull (failed);
+  g_assert_null (strstr (failed + 1, "failed:"));
+  g_assert_nonnull (strstr (failed, "how=refuse"));
+  g_assert_nonnull (strstr (exec->out, "how=none / sequential"));
+}
+
 /* The operating system refuses a thread (a stack larger than memory can
  * commit): the row fails with the system's reason, nothing crashes. */
 static void
@@ -388,5 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/fd-limit", test_fd_limit);
   g_test_add_func ("/cli/failed-row-keeps-others",
                    test_failed_row_keeps_others);
+  g_test_add_func ("/cli/refused-params-are-usage-errors",
+                   test_refused_params_are_usage_errors);
   return g_test_run ();
 }

@@ -60,7 +60,7 @@ static void
 test_bundled (void)
 {
   g_autoptr (CbRegistry) registry = test_registry (NULL);
-  const char *workloads[] = { "api", "sieve" };
+  const char *workloads[] = { "api", "sieve", "files" };
   const char *strategies[] = { "sequential", "gmainloop", "gthreadpool",
                                "procpool", "epoll", "pthread", "forkeach",
                                "spawnpool",

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "stats-dist.h"
 
 #define EPS 1e-9
 
@@ -516,6 +517,95 @@ test_ratio_ci_degenerate (void)
   cb_ratio_ci95 (twos, 3, threes, 2, NULL, NULL, NULL);
 }
 
+/* ---- Kolmogorov–Smirnov ------------------------------------------------- */
+
+static void
+test_kolmogorov_sf (void)
+{
+  /* Literals: 2 sum_{k<200} (-1)^(k-1) exp(-2 k^2 l^2) in Python; 1.36 and
+   * 1.63 are the tables' 5 % and 1 % points. */
+  static const struct { double lambda, q; } cases[] = {
+    { 0.3, 0.9999906941986655 },  { 0.5, 0.9639452436648751 },
+    { 0.8, 0.5441424115741981 },  { 1.0, 0.26999967167735456 },
+    { 1.17, 0.12939004218561884 }, { 1.19, 0.11774229287977167 },
+    { 1.36, 0.049485876755377876 }, { 1.63, 0.009846364888486529 },
+    { 2.0, 0.0006709252557796953 }, { 3.0, 3.045995948942526e-08 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_close (cb_kolmogorov_sf (cases[i].lambda), cases[i].q, 1e-10);
+  g_assert_cmpfloat (cb_kolmogorov_sf (0.0), ==, 1.0);
+  g_assert_cmpfloat (cb_kolmogorov_sf (-1.0), ==, 1.0);
+  g_assert_cmpfloat (cb_kolmogorov_sf (40.0), ==, 0.0);
+  g_assert_true (isnan (cb_kolmogorov_sf (NAN)));
+}
+
+static void
+test_ks_statistic (void)
+{
+  /* F(x) = 0.7, 0.1, 0.4 at rate 2: D = 1 - 0.7 at the top, by hand. */
+  const double x[] = { -log (0.3) / 2, -log (0.9) / 2, -log (0.6) / 2 };
+  double copy[3], p;
+
+  memcpy (copy, x, sizeof x);
+  g_assert_cmpfloat_with_epsilon (cb_ks_exponential (copy, 3, 2.0, &p), 0.3,
+                                  1e-12);
+  g_assert_cmpmem (copy, sizeof copy, x, sizeof x);
+  assert_close (p, cb_kolmogorov_sf ((sqrt (3) + 0.12 + 0.11 / sqrt (3))
+                                     * 0.3), 1e-12);
+  g_assert_true (isnan (cb_ks_exponential (x, 0, 2.0, &p)) && isnan (p));
+  g_assert_true (isnan (cb_ks_exponential (x, 3, 0.0, &p)) && isnan (p));
+  g_assert_true (isnan (cb_ks_exponential (x, 3, INFINITY, NULL)));
+}
+
+#define KS_N 2000
+#define KS_RATE 250.0
+
+static void
+exponential_sample (double *x, double rate)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (16);
+
+  for (guint i = 0; i < KS_N; i++)
+    x[i] = -log1p (-g_rand_double (rand)) / rate;
+}
+
+/* Inter-arrival times as a Poisson process at KS_RATE gives them. */
+static void
+test_ks_exponential_fits (void)
+{
+  double x[KS_N], p;
+
+  exponential_sample (x, KS_RATE);
+  cb_ks_exponential (x, KS_N, KS_RATE, &p);
+  g_test_message ("exponential at the set rate: p = %g", p);
+  g_assert_cmpfloat (p, >, 0.01);
+}
+
+static void
+test_ks_exponential_rejects (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (16);
+  double x[KS_N], p;
+
+  /* The right kind at a rate 1.5 times off, either way. */
+  exponential_sample (x, KS_RATE * 1.5);
+  cb_ks_exponential (x, KS_N, KS_RATE, &p);
+  g_assert_cmpfloat (p, <, 0.001);
+  exponential_sample (x, KS_RATE / 1.5);
+  cb_ks_exponential (x, KS_N, KS_RATE, &p);
+  g_assert_cmpfloat (p, <, 0.001);
+  /* Evenly spaced arrivals with the same mean: a constant-rate schedule. */
+  for (guint i = 0; i < KS_N; i++)
+    x[i] = g_rand_double_range (rand, 0, 2.0 / KS_RATE);
+  cb_ks_exponential (x, KS_N, KS_RATE, &p);
+  g_assert_cmpfloat (p, <, 0.001);
+  for (guint i = 0; i < KS_N; i++)
+    x[i] = 1.0 / KS_RATE;
+  g_assert_cmpfloat (cb_ks_exponential (x, KS_N, KS_RATE, &p), >, 0.6);
+  g_assert_cmpfloat (p, <, 0.001);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -551,6 +641,11 @@ main (int argc, char **argv)
                    test_mann_whitney_degenerate);
   g_test_add_func ("/stats/ratio-ci/basic", test_ratio_ci);
   g_test_add_func ("/stats/ratio-ci/degenerate", test_ratio_ci_degenerate);
+  g_test_add_func ("/stats/ks/kolmogorov-sf", test_kolmogorov_sf);
+  g_test_add_func ("/stats/ks/statistic", test_ks_statistic);
+  g_test_add_func ("/stats/ks/exponential-fits", test_ks_exponential_fits);
+  g_test_add_func ("/stats/ks/exponential-rejects",
+                   test_ks_exponential_rejects);
 
   return g_test_run ();
 }

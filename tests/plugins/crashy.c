@@ -13,9 +13,12 @@ typedef struct {
   guint how;
 } Crashy;
 
-enum { HOW_NONE, HOW_SEGV, HOW_ABORT, HOW_EXIT, HOW_HANG, HOW_ERROR };
+enum { HOW_NONE, HOW_SEGV, HOW_ABORT, HOW_EXIT, HOW_HANG, HOW_ERROR,
+       HOW_REFUSE };
+/* refuse: create refuses its parameters, as a workload whose bounds depend
+ * on the machine does. */
 static const char *const how_choices[]
-    = { "none", "segv", "abort", "exit", "hang", "error", NULL };
+    = { "none", "segv", "abort", "exit", "hang", "error", "refuse", NULL };
 
 static const CbParamSpec crashy_params[] = {
   { "items", "number of items", "4", CB_PARAM_UINT, 1, 100000, NULL },
@@ -28,6 +31,12 @@ static const CbParamSpec crashy_params[] = {
 static gpointer
 crashy_create (const CbParams *params, guint64 seed, GError **error)
 {
+  if (cb_params_get_enum (params, "how") == HOW_REFUSE)
+    {
+      g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_INVALID,
+                   "crashy: how=refuse refuses every parameter set");
+      return NULL;
+    }
   Crashy *c = g_new0 (Crashy, 1);
   c->items = cb_params_get_uint (params, "items");
   c->fail_at = cb_params_get_uint (params, "fail-at");
