@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "hist-json.h"
 #include "read-json.h"
 #include "report.h"
 
@@ -30,6 +31,28 @@ add_latency (JsonBuilder *b, const char *name, const CbLatency *l)
   add_double (b, "p99", l->p99);
   add_double (b, "p99_9", l->p999);
   add_double (b, "max", l->max);
+  json_builder_end_object (b);
+}
+
+/* Every run's items, merged: what a later reader can merge further, across
+ * files too. */
+static void
+add_histograms (JsonBuilder *b, const CbLoadResult *l)
+{
+  const struct {
+    const char *name;
+    const CbHist *hist;
+  } hists[] = { { "response", l->response_hist },
+                { "service", l->service_hist },
+                { "queueing", l->queueing_hist } };
+  json_builder_set_member_name (b, "histograms");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < G_N_ELEMENTS (hists); i++)
+    if (hists[i].hist != NULL)
+      {
+        json_builder_set_member_name (b, hists[i].name);
+        cb_hist_to_json (hists[i].hist, b);
+      }
   json_builder_end_object (b);
 }
 
@@ -59,6 +82,7 @@ cb_load_json_add (JsonBuilder *b, const CbResult *r)
   json_builder_add_boolean_value (b, l->growing);
   json_builder_set_member_name (b, "verdict");
   json_builder_add_string_value (b, cb_load_verdict (l));
+  add_histograms (b, l);
   json_builder_end_object (b);
 }
 

@@ -99,6 +99,32 @@ run_rates (const CbLoadRun *runs, guint n_runs, CbLoadResult *out)
   out->offered_rate = arrival_span > 0 ? gaps / arrival_span : NAN;
 }
 
+/* Each run's items recorded once per latency, every run into the same
+ * three histograms: merged as cb_hist_merge would. */
+static void
+record_histograms (const CbLoadRun *runs, guint n_runs, CbLoadResult *out)
+{
+  CbHist **hists[] = { &out->response_hist, &out->service_hist,
+                       &out->queueing_hist };
+  for (guint h = 0; h < G_N_ELEMENTS (hists); h++)
+    {
+      *hists[h] = cb_hist_new ();
+      for (guint r = 0; r < n_runs; r++)
+        for (guint i = 0; i < runs[r].n_items; i++)
+          cb_hist_record (*hists[h],
+                          llround (latency_of (&runs[r], i, (Kind) h) * 1e9));
+    }
+}
+
+void
+cb_load_result_clear (CbLoadResult *load)
+{
+  g_clear_pointer (&load->response_hist, cb_hist_free);
+  g_clear_pointer (&load->service_hist, cb_hist_free);
+  g_clear_pointer (&load->queueing_hist, cb_hist_free);
+  memset (load, 0, sizeof *load);
+}
+
 void
 cb_load_analyse (const CbLoadRun *runs, guint n_runs, double rate,
                  CbLoadResult *out)
@@ -115,6 +141,7 @@ cb_load_analyse (const CbLoadRun *runs, guint n_runs, double rate,
   latency_percentiles (runs, n_runs, RESPONSE, &out->response);
   latency_percentiles (runs, n_runs, SERVICE, &out->service);
   latency_percentiles (runs, n_runs, QUEUEING, &out->queueing);
+  record_histograms (runs, n_runs, out);
   out->q2_median = quarter_median (runs, n_runs, 1);
   out->q4_median = quarter_median (runs, n_runs, 3);
   /* A run too short to have quarters gives NAN: not judged growing. */

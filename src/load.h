@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "hist.h"
+
 typedef struct {
   double p50, p90, p99, p999, max; /* seconds */
 } CbLatency;
@@ -34,6 +36,10 @@ typedef struct {
   double q2_median, q4_median;
   gboolean growing; /* q4 > 2 x q2 and by more than 1 ms */
   gboolean kept_up; /* achieved >= 98 % of unqueued, and not growing */
+  /* The three latencies of every item of every run, merged (the
+   * percentiles above are exact, from the items themselves); NULL when
+   * not open.  Owned: cb_load_result_clear frees them. */
+  CbHist *response_hist, *service_hist, *queueing_hist;
 } CbLoadResult;
 
 /* One run's items, as the runner keeps them (seconds from the start of
@@ -43,9 +49,11 @@ typedef struct {
   const double *intended, *completion, *service;
 } CbLoadRun;
 
-/* Fills out from runs (open-loop runs of one row at rate); out->open is
- * FALSE when there is no item to judge. */
+/* Fills out (cleared or zeroed before) from runs (open-loop runs of one
+ * row at rate); out->open is FALSE when there is no item to judge. */
 void cb_load_analyse (const CbLoadRun *runs, guint n_runs, double rate,
                       CbLoadResult *out);
+/* Frees the histograms and zeroes load. */
+void cb_load_result_clear (CbLoadResult *load);
 /* "kept up" or "fell behind". */
 const char *cb_load_verdict (const CbLoadResult *load);

@@ -41,6 +41,7 @@ cb_result_free (CbResult *result)
   g_free (result->error);
   g_array_unref (result->samples);
   cb_bench_info_clear (&result->info);
+  cb_load_result_clear (&result->load);
   g_strfreev (result->warnings);
   g_free (result);
 }
@@ -294,6 +295,7 @@ load_figures (CbResult *result)
       runs[k++] = (CbLoadRun){ s->n_items, s->intended, s->completion,
                                s->service };
     }
+  cb_load_result_clear (&result->load);
   cb_load_analyse (runs, k, result->bench->rate, &result->load);
 }
 

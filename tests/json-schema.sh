@@ -49,5 +49,6 @@ jsonschema.validate(doc, schema)
 load = doc["benchmarks"][0]["load"]
 assert load["rate"] == 2000 and load["verdict"] in ("kept up", "fell behind")
 assert load["response"]["p99"] >= load["service"]["p50"], load
+assert load["histograms"]["response"]["count"] == 20, load["histograms"]
 print("valid: open-loop row")
 PYEOF

@@ -8,6 +8,7 @@
 #endif
 
 #include <math.h>
+#include <stdlib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "plan.h"
 #include "results.h"
 #include "runner.h"
+#include "stats-dist.h"
 #include "testutil.h"
 
 static CbRegistry *registry;
@@ -91,6 +93,40 @@ test_poisson_reproducible (void)
     g_assert_cmpint (a[i], >=, a[i - 1]);
 }
 
+/* The gaps of a seeded Poisson schedule are exponential at the set rate
+ * (Kolmogorov-Smirnov), for several seeds and rates; constant gaps, and
+ * Poisson gaps tested against the wrong rate, are refused: the test has
+ * the power to tell. */
+static void
+test_poisson_exponential (void)
+{
+  const double rates[] = { 50, 1000, 25000 };
+  const guint n = 2000;
+  g_autofree double *gaps = g_new (double, n - 1);
+  for (guint k = 0; k < G_N_ELEMENTS (rates); k++)
+    for (guint64 seed = 1; seed <= 3; seed++)
+      {
+        g_autofree gint64 *at
+            = cb_arrivals_schedule (CB_ARRIVALS_POISSON, rates[k], seed, n);
+        double p = NAN, p_wrong = NAN;
+        for (guint i = 1; i < n; i++)
+          gaps[i - 1] = (at[i] - at[i - 1]) / 1e9;
+        cb_ks_exponential (gaps, n - 1, rates[k], &p);
+        /* 9 tests at 0.001: a false alarm about once in a hundred runs
+         * of the suite would still be too many; the seeds are fixed. */
+        g_assert_cmpfloat (p, >, 0.001);
+        cb_ks_exponential (gaps, n - 1, rates[k] * 1.2, &p_wrong);
+        g_assert_cmpfloat (p_wrong, <, 1e-6);
+      }
+  g_autofree gint64 *even
+      = cb_arrivals_schedule (CB_ARRIVALS_CONSTANT, 1000, 1, n);
+  double p_even = NAN;
+  for (guint i = 1; i < n; i++)
+    gaps[i - 1] = (even[i] - even[i - 1]) / 1e9;
+  cb_ks_exponential (gaps, n - 1, 1000, &p_even);
+  g_assert_cmpfloat (p_even, <, 1e-6);
+}
+
 /* Below capacity a single queue never queues: response is service (plus
  * the wake-up from the core's sleep, generous on a loaded machine), and
  * the row kept up. */
@@ -98,11 +134,15 @@ static void
 test_queue_below_capacity (void)
 {
   const char *params[] = { "items=100", "max-latency=0.001", NULL };
+  /* 2 runs of 1 s each. */
   g_autoptr (CbSuite) suite = NULL;
-  g_autoptr (CbResult) r = run_row ("api", "sequential", params, 100, 1,
+  g_autoptr (CbResult) r = run_row ("api", "sequential", params, 100, 2,
                                     &suite);
   const CbLoadResult *l = &r->load;
 
+  /* Both runs' items, merged. */
+  g_assert_cmpuint (cb_hist_count (l->response_hist), ==, 200);
+  g_assert_cmpuint (cb_hist_count (l->queueing_hist), ==, 200);
   g_assert_true (l->open);
   g_assert_cmpfloat (l->target_rate, ==, 100);
   g_assert_cmpfloat (fabs (l->offered_rate - 100), <, 1e-6);
@@ -215,6 +255,39 @@ test_queue_above_capacity (void)
   g_assert_cmpfloat (r->load.response.max, >, 0.2);
 }
 
+typedef enum { RESPONSE_OF, SERVICE_OF } LatencyOf;
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* hist holds exactly the run's latencies: its count, min and max, and its
+ * nearest-rank percentiles within 0.05 % (and the nanosecond each latency
+ * was rounded to) of the exact ones from the sorted items. */
+static void
+assert_histogram (const CbHist *hist, const CbRunSample *s, LatencyOf of)
+{
+  g_autofree double *v = g_new (double, s->n_items);
+  for (guint i = 0; i < s->n_items; i++)
+    v[i] = (of == RESPONSE_OF ? s->completion[i] - s->intended[i]
+                              : s->service[i]) * 1e9;
+  qsort (v, s->n_items, sizeof (double), compare_doubles);
+  g_assert_cmpuint (cb_hist_count (hist), ==, s->n_items);
+  g_assert_cmpfloat (fabs (cb_hist_min (hist) - v[0]), <=, 1);
+  g_assert_cmpfloat (fabs (cb_hist_max (hist) - v[s->n_items - 1]), <=, 1);
+  const double ps[] = { 50, 90, 99, 99.9 };
+  for (guint k = 0; k < G_N_ELEMENTS (ps); k++)
+    {
+      guint rank = MAX (1, (guint) ceil (ps[k] / 100 * s->n_items));
+      double exact = v[rank - 1];
+      g_assert_cmpfloat (fabs (cb_hist_percentile (hist, ps[k]) - exact), <=,
+                         exact / 2048 + 1);
+    }
+}
+
 /* One 200 ms stall in the middle of a constant 200/s run of 1 ms items:
  * every item that arrived during it waited for its end, and the response
  * percentiles show that; service does not.  Timed from the actual start
@@ -248,6 +321,8 @@ test_coordinated_omission (void)
   g_assert_cmpfloat (r->load.response.p90, >, 0.02);
   g_assert_cmpfloat (r->load.service.p99, <, 0.05);
   g_assert_cmpfloat (r->load.queueing.p99, >, 0.15);
+  assert_histogram (r->load.response_hist, s, RESPONSE_OF);
+  assert_histogram (r->load.service_hist, s, SERVICE_OF);
 }
 
 /* The verdict's growth rule on made-up runs: a flat response with one
@@ -272,16 +347,20 @@ test_growth_rule (void)
   cb_load_analyse (&run, 1, 100, &l);
   g_assert_false (l.growing);
   g_assert_true (l.kept_up);
+  g_assert_cmpuint (cb_hist_count (l.response_hist), ==, 100);
+  cb_load_result_clear (&l);
   for (guint i = 0; i < 100; i++)
     completion[i] = intended[i] + 0.002 + i * 0.0002;
   cb_load_analyse (&run, 1, 100, &l);
   /* The last quarter's median is over twice the second's: growing. */
   g_assert_true (l.growing);
   g_assert_false (l.kept_up);
+  cb_load_result_clear (&l);
   /* Closed runs have no schedule: nothing to judge. */
   CbLoadRun closed = { 100, NULL, completion, service };
   cb_load_analyse (&closed, 1, 0, &l);
   g_assert_false (l.open);
+  g_assert_null (l.response_hist);
 }
 
 static void
@@ -486,6 +565,8 @@ main (int argc, char **argv)
   g_test_add_func ("/load/arrivals/constant", test_constant_arrivals);
   g_test_add_func ("/load/arrivals/poisson-reproducible",
                    test_poisson_reproducible);
+  g_test_add_func ("/load/arrivals/poisson-exponential",
+                   test_poisson_exponential);
   g_test_add_func ("/load/growth-rule", test_growth_rule);
   g_test_add_func ("/load/no-early-start", test_no_early_start);
   g_test_add_func ("/load/relayed-refused", test_relayed_refused);
