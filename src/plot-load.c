@@ -253,8 +253,13 @@ draw_axes (cairo_t *cr, const Panel *p)
       text_at (cr, label, px (p, v), p->y0 + p->h + 12, 12, TRUE, FALSE,
                FALSE);
     }
-  for (double v = p->lat_min; v <= p->lat_max * 1.0001; v *= 10)
+  /* Labels at 1, 2 and 5 of each decade: a chart one decade high still
+   * reads. */
+  for (double d = p->lat_min, v = d; d <= p->lat_max * 1.0001;
+       v = v < 1.5 * d ? 2 * d : v < 3 * d ? 5 * d : (d *= 10))
     {
+      if (v > p->lat_max * 1.0001)
+        break;
       g_autofree char *label = latency_label (v);
       cairo_set_source_rgba (cr, 0, 0, 0, 0.13);
       cairo_move_to (cr, p->x0, py (p, v));
