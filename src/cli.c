@@ -10,6 +10,7 @@
 
 #include "cpulist.h"
 #include "counters.h"
+#include "load-plan.h"
 #include "params.h"
 #include "placement.h"
 
@@ -134,6 +135,23 @@ parse_size (const char *option, const char *value, guint64 *out,
 }
 
 static gboolean
+apply_load (CbOptions *o, const char *name, const char *value,
+            GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  gboolean is_rate = strcmp (name, "--rate") == 0;
+  if (is_rate ? !cb_load_check_rate (name, value, &local)
+              : !cb_load_check_arrivals (name, value, &local))
+    return usage (error, "%s", local->message);
+  g_free (is_rate ? o->rate : o->arrivals);
+  if (is_rate)
+    o->rate = g_strdup (value);
+  else
+    o->arrivals = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
 parse_nice (const char *value, CbOptions *o, GError **error)
 {
   gint64 v;
@@ -207,6 +225,8 @@ apply_single (CbOptions *o, const char *name, const char *value,
     o->output = g_strdup (value);
   else if (strcmp (name, "--plot") == 0)
     o->plot = g_strdup (value);
+  else if (strcmp (name, "--rate") == 0 || strcmp (name, "--arrivals") == 0)
+    return apply_load (o, name, value, error);
   return TRUE;
 }
 
@@ -265,8 +285,9 @@ option_entries (CbOptions *o)
     SINGLE ("preset", 0,
             "Suite to run when no -w/-s/--suite is given, and the scale of "
             "-w/-s benchmarks: default (quick), seed (the Python suite's "
-            "parameters), models (every thread and process model) or loops "
-            "(the event loops) [default: default]",
+            "parameters), models (every thread and process model), loops "
+            "(the event loops) or load (latency under load) "
+            "[default: default]",
             "NAME"),
     SINGLE ("suite", 0, "Run the benchmarks of suite FILE (GLib key-file)",
             "FILE"),
@@ -341,6 +362,15 @@ option_entries (CbOptions *o)
       "(repeatable)",
       "FILE" },
     SINGLE ("plot", 0, "Draw a scaling chart to FILE (.svg or .png)", "FILE"),
+    SINGLE ("rate", 0,
+            "Open loop: items arrive at RATE per second, latency is timed "
+            "from each item's intended arrival; several sweep it; auto finds "
+            "each row's capacity and sweeps 10% to 150% of it",
+            "RATE[,RATE...]|auto"),
+    SINGLE ("arrivals", 0,
+            "With --rate: constant gaps of 1/RATE or poisson ones, seeded "
+            "by --seed [default: constant]",
+            "constant|poisson"),
     SINGLE ("memory-limit", 0,
             "Fail a run whose process tree uses more than SIZE bytes (K, M, "
             "G suffixes): a cgroup's memory limit where one can be made, "
@@ -443,5 +473,7 @@ cb_options_free (CbOptions *o)
   g_free (o->output);
   g_strfreev (o->exports);
   g_free (o->plot);
+  g_free (o->rate);
+  g_free (o->arrivals);
   g_free (o);
 }

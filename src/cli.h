@@ -34,6 +34,8 @@ typedef struct {
   char *output;
   GStrv exports;
   char *plot;
+  char *rate;     /* --rate as given (checked): NULL, "auto" or a list */
+  char *arrivals; /* --arrivals: NULL, "constant" or "poisson" */
 } CbOptions;
 
 /* Parses argv (without argv[0]'s subcommand handling); usage errors are

@@ -27,6 +27,7 @@
 #include "item-wire.h"
 #include "recipe.h"
 #include "registry.h"
+#include "arrivals.h"
 #include "shared-area.h"
 
 typedef struct {
@@ -39,6 +40,12 @@ typedef struct {
   int result_fd; /* the worker's result area, -1: none */
   Shared *shared; /* mapped once the workload is built */
   gsize shared_size;
+  /* Open loop: each item's intended arrival, ns after shared->t_start;
+   * NULL for a closed batch. */
+  double rate;
+  CbArrivals arrivals;
+  guint64 arrival_seed;
+  gint64 *at;
 } Server;
 
 typedef enum {
@@ -166,7 +173,12 @@ map_result_area (Server *s, GError **error)
     }
   s->shared = area;
   if (s->shared->magic == SHARED_MAGIC && s->shared->n_items == s->n_items)
-    return TRUE;
+    {
+      if (s->rate > 0)
+        s->at = cb_arrivals_schedule (s->arrivals, s->rate, s->arrival_seed,
+                                      s->n_items);
+      return TRUE;
+    }
   g_set_error (error, CB_PLUGIN_ERROR, CB_PLUGIN_ERROR_FAILED,
                "the result area is not this workload's (%u items)",
                s->n_items);
@@ -176,6 +188,8 @@ map_result_area (Server *s, GError **error)
 static gboolean
 run_item (Server *s, guint item, guint64 *digest, GError **error)
 {
+  if (s->at != NULL && s->shared != NULL)
+    cb_arrivals_wait_until (s->shared->t_start + s->at[item]);
   gint64 start = shared_now_ns ();
   gboolean ok = s->klass->run (s->workload, item, digest, error);
 
@@ -283,19 +297,44 @@ serve (Server *s)
   /* On every path, so a run under memcheck shows no leak of the server's. */
   if (s->shared != NULL)
     munmap (s->shared, s->shared_size);
+  g_free (s->at);
   if (s->workload != NULL)
     s->klass->destroy (s->workload);
   g_clear_pointer (&s->params, cb_param_set_free);
   return status;
 }
 
-/* "--serve" and optionally "--result-fd=N". */
+/* An open-loop row's --rate=R, --arrivals=KIND or --arrival-seed=N;
+ * FALSE for anything else. */
+static gboolean
+parse_load_arg (Server *s, const char *arg)
+{
+  char *end = NULL;
+  if (g_str_has_prefix (arg, "--rate="))
+    {
+      s->rate = g_ascii_strtod (arg + strlen ("--rate="), &end);
+      return *end == '\0' && s->rate > 0 && s->rate <= CB_RATE_MAX;
+    }
+  if (g_str_has_prefix (arg, "--arrivals="))
+    return cb_arrivals_parse (arg + strlen ("--arrivals="), &s->arrivals);
+  if (g_str_has_prefix (arg, "--arrival-seed="))
+    {
+      const char *digits = arg + strlen ("--arrival-seed=");
+      s->arrival_seed = g_ascii_strtoull (digits, &end, 10);
+      return g_ascii_isdigit (*digits) && *end == '\0';
+    }
+  return FALSE;
+}
+
+/* "--serve", optionally "--result-fd=N", and an open-loop row's load. */
 static gboolean
 parse_args (Server *s, int argc, char **argv)
 {
   for (int i = 2; i < argc; i++)
     {
       char *end;
+      if (parse_load_arg (s, argv[i]))
+        continue;
       if (!g_str_has_prefix (argv[i], "--result-fd="))
         return FALSE;
       long fd = strtol (argv[i] + strlen ("--result-fd="), &end, 10);

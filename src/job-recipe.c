@@ -38,13 +38,24 @@ param_texts (const CbParamSet *set)
 /* The result area stays open across exec (the worker got it so), and its
  * number tells the server where to record each item's run. */
 static GStrv
-item_server_argv (int result_fd)
+item_server_argv (int result_fd, const CbBenchmark *bench, guint64 seed)
 {
-  GStrv argv = g_new0 (char *, 4);
+  GStrv argv = g_new0 (char *, 7);
+  char rate[G_ASCII_DTOSTR_BUF_SIZE];
 
   argv[0] = g_strdup (cb_item_server_path ());
   argv[1] = g_strdup ("--serve");
   argv[2] = g_strdup_printf ("--result-fd=%d", result_fd);
+  /* An open-loop row's items wait for their arrival in the server too,
+   * on the same schedule, from the run's start in the result area. */
+  if (bench->rate > 0)
+    {
+      g_ascii_dtostr (rate, sizeof rate, bench->rate);
+      argv[3] = g_strdup_printf ("--rate=%s", rate);
+      argv[4] = g_strdup_printf ("--arrivals=%s",
+                                 cb_arrivals_name (bench->arrivals));
+      argv[5] = g_strdup_printf ("--arrival-seed=%" G_GUINT64_FORMAT, seed);
+    }
   return argv;
 }
 
@@ -55,7 +66,7 @@ cb_job_recipe_new (const CbBenchmark *bench, guint64 seed, int result_fd)
 
   owned->plugin_file = g_strdup (bench->workload->path);
   owned->workload = g_strdup (bench->workload->desc->workload->name);
-  owned->item_server = item_server_argv (result_fd);
+  owned->item_server = item_server_argv (result_fd, bench, seed);
   owned->params = param_texts (bench->workload_params);
   owned->recipe = (CbWorkloadRecipe){
     .plugin_file = owned->plugin_file,

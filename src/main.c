@@ -20,6 +20,7 @@
 #include "compare.h"
 #include "format.h"
 #include "listing.h"
+#include "load-auto.h"
 #include "output.h"
 #include "params.h"
 #include "placement.h"
@@ -181,8 +182,12 @@ run_plan (const CbPlan *plan, const GPtrArray *outputs, const char *plot,
   g_autoptr (CbEnvironment) environment = cb_environment_detect ();
 
   install_signal_handlers ();
+  g_autoptr (CbPlan) open_plan = NULL;
   g_autoptr (GPtrArray) results
-      = cb_session_run (runner, plan, isatty (STDERR_FILENO));
+      = plan->settings.rate_auto
+            ? cb_load_auto_run (runner, plan, isatty (STDERR_FILENO),
+                                &open_plan)
+            : cb_session_run (runner, plan, isatty (STDERR_FILENO));
   cb_environment_finish (environment, "/");
   cb_results_analyse (results, platform->cpu_count,
                       plan->settings.memory_sampled);

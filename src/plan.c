@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "load-plan.h"
 #include "params.h"
 
 /* Before a benchmark's first run nothing is known of its length: long
@@ -51,6 +52,8 @@ build_adhoc (const CbRegistry *registry, const CbOptions *o,
       suite->warmups = preset->warmups;
       suite->has_warmups = preset->has_warmups;
       suite->runs = preset->runs;
+      suite->rate = g_strdup (preset->rate);
+      suite->arrivals = g_strdup (preset->arrivals);
     }
   return suite;
 }
@@ -156,7 +159,7 @@ has_baseline_row (const CbSuite *suite, const char *workload_key)
     {
       const CbBenchmark *b = suite->benchmarks->pdata[i];
       if ((cb_plugin_strategy_flags (b->strategy) & CB_STRATEGY_BASELINE)
-          && strcmp (b->workload_key, workload_key) == 0)
+          && b->rate == 0 && strcmp (b->workload_key, workload_key) == 0)
         return TRUE;
     }
   return FALSE;
@@ -174,7 +177,7 @@ add_baselines (CbSuite *suite, const CbRegistry *registry)
   for (guint i = 0; baseline != NULL && i < n; i++)
     {
       const CbBenchmark *b = suite->benchmarks->pdata[i];
-      if (b->workload->desc->workload->item_wait != NULL
+      if (b->workload->desc->workload->item_wait != NULL || b->rate > 0
           || has_baseline_row (suite, b->workload_key))
         continue;
       /* A row that cannot be built (its name would hold a control
@@ -213,17 +216,53 @@ settle_settings (const CbOptions *o, const CbSuite *suite,
   s->run.memory_limit = o->memory_limit;
 }
 
+/* --rate (over the suite's rate=): a list makes one row per rate of every
+ * requested row; auto leaves them closed for the session to measure. */
+static gboolean
+plan_load (const CbOptions *o, CbSuite *suite, CbPlanSettings *s,
+           GError **error)
+{
+  CbLoadRequest request;
+  cb_load_request_init (&request, o->rate ? o->rate : suite->rate,
+                        o->arrivals ? o->arrivals : suite->arrivals);
+  s->rate_auto = request.is_auto;
+  s->arrivals = request.arrivals;
+  if (request.rates != NULL
+      && suite->benchmarks->len
+             > CB_SUITE_MAX_BENCHMARKS / request.rates->len)
+    {
+      cb_set_usage_error (error, "sweeping --rate would make more than %d "
+                          "benchmarks", CB_SUITE_MAX_BENCHMARKS);
+      cb_load_request_clear (&request);
+      return FALSE;
+    }
+  if (request.rates != NULL)
+    cb_load_expand (suite, suite->benchmarks->len,
+                    (const double *) request.rates->data, request.rates->len,
+                    request.arrivals);
+  cb_load_request_clear (&request);
+  return TRUE;
+}
+
 CbPlan *
 cb_plan_new (const CbRegistry *registry, const CbOptions *options,
              GError **error)
 {
   CbSuite *suite = build_suite (registry, options, error);
+  CbPlanSettings load = { 0 };
   if (suite == NULL)
     return NULL;
+  if (!plan_load (options, suite, &load, error))
+    {
+      cb_suite_free (suite);
+      return NULL;
+    }
   CbPlan *plan = g_new0 (CbPlan, 1);
   plan->n_requested = suite->benchmarks->len;
   add_baselines (suite, registry);
   settle_settings (options, suite, &plan->settings);
+  plan->settings.rate_auto = load.rate_auto;
+  plan->settings.arrivals = load.arrivals;
   plan->suite = suite;
   return plan;
 }

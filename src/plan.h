@@ -24,6 +24,10 @@ typedef struct {
   gboolean interleave;
   gboolean memory_sampled; /* FALSE: memory figures are the worker's
                             * ru_maxrss */
+  /* --rate auto: the rows are closed runs whose capacity sets the rates
+   * of the open-loop rows run after them, with these arrivals. */
+  gboolean rate_auto;
+  CbArrivals arrivals;
 } CbPlanSettings;
 
 typedef struct {

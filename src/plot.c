@@ -20,13 +20,16 @@
 #include "params.h"
 #include "plot-data.h"
 #include "plot-draw.h"
+#include "plot-load.h"
 
 void
 cb_plot_size (const CbReport *report, int *width, int *height)
 {
   g_autoptr (GPtrArray) blocks = cb_plot_collect_blocks (report);
   *width = CB_PLOT_WIDTH;
-  *height = (int) cb_plot_draw_height (blocks);
+  *height = cb_plot_load_wanted (report)
+                ? (int) cb_plot_load_height (report)
+                : (int) cb_plot_draw_height (blocks);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -66,7 +69,10 @@ static const char *
 render_chart (const CbReport *report, CbPlotFormat format, GByteArray *out)
 {
   g_autoptr (GPtrArray) blocks = cb_plot_collect_blocks (report);
-  double height = cb_plot_draw_height (blocks);
+  /* A rate sweep's question is latency under load, not scaling. */
+  gboolean load = cb_plot_load_wanted (report);
+  double height = load ? cb_plot_load_height (report)
+                       : cb_plot_draw_height (blocks);
   cairo_surface_t *surface
       = format == CB_PLOT_SVG
             ? cairo_svg_surface_create_for_stream (append_bytes, out,
@@ -74,7 +80,10 @@ render_chart (const CbReport *report, CbPlotFormat format, GByteArray *out)
             : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, CB_PLOT_WIDTH,
                                           (int) height);
   cairo_t *cr = cairo_create (surface);
-  cb_plot_draw_chart (cr, report, blocks, height);
+  if (load)
+    cb_plot_load_draw (cr, report, CB_PLOT_WIDTH, height);
+  else
+    cb_plot_draw_chart (cr, report, blocks, height);
   cairo_status_t status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == CB_PLOT_PNG)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "load-json.h"
 #include "params.h"
 
 
@@ -299,6 +300,8 @@ read_bench (Reader *rd, JsonArray *benchmarks, guint i)
         goto fail;
       g_array_append_val (b->walls, v);
     }
+  if (!cb_load_json_read (obj, rd->path, where, &b->load, rd->error))
+    goto fail;
   return b;
 
 fail:
@@ -456,11 +459,13 @@ check_version (Reader *rd, JsonObject *obj)
   if (!JSON_NODE_HOLDS_VALUE (version)
       || json_node_get_value_type (version) != G_TYPE_INT64)
     return wrong_type (rd, version, "", "schema_version", "a whole number");
-  if (json_node_get_int (version) != CB_JSON_SCHEMA_VERSION)
+  if (json_node_get_int (version) < CB_JSON_SCHEMA_VERSION_MIN
+      || json_node_get_int (version) > CB_JSON_SCHEMA_VERSION)
     return cb_results_file_error (rd->error, rd->path,
                                   "unknown schema_version %" G_GINT64_FORMAT
-                                  " (this concbench reads version %d)",
+                                  " (this concbench reads versions %d to %d)",
                                   json_node_get_int (version),
+                                  CB_JSON_SCHEMA_VERSION_MIN,
                                   CB_JSON_SCHEMA_VERSION);
   return TRUE;
 }

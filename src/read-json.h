@@ -3,7 +3,7 @@
  * concbench compare.
  *
  * JSON schema (CB_JSON_SCHEMA_VERSION), pretty-printed:
- *   { "schema_version": 1,
+ *   { "schema_version": 2 (1 is read too),
  *     "tool": { "name", "version", "plugin_abi": "MAJOR.MINOR" },
  *     "complete": bool, "interrupted_by": signal number | null,
  *     "platform": { "os", "kernel", "cpu_model", "cpu_count", "glib_version",
@@ -28,7 +28,11 @@
  *         "speedup", "speedup_ci95_low", "speedup_ci95_high", "karp_flatt",
  *         "completion_time", "service_time": { "p50", "p90", "p99", "max" },
  *         "timer_overshoot": { "mean", "max" } | null,
- *         "outliers", "warnings": [ string ] } ] }
+ *         "outliers", "warnings": [ string ],
+ *         "load" (version 2): { "rate", "arrivals", "offered_rate",
+ *             "achieved_rate", "response", "service", "queueing": { "p50",
+ *             "p90", "p99", "p99_9", "max" }, "response_q2_median",
+ *             "response_q4_median", "growing", "verdict" } | null } ] }
  * Times are seconds, memory bytes.  Parameter values keep their type: uint
  * as integers, double as numbers, enum and string as strings.  64-bit
  * unsigned values above G_MAXINT64 (a seed, a uint parameter) are written as
@@ -41,7 +45,17 @@
 
 G_BEGIN_DECLS
 
-#define CB_JSON_SCHEMA_VERSION 1
+#define CB_JSON_SCHEMA_VERSION 2
+/* The oldest version compare still reads: 1 has no "load". */
+#define CB_JSON_SCHEMA_VERSION_MIN 1
+
+/* What compare keeps of an open-loop row (load-json.c). */
+typedef struct {
+  gboolean open; /* the file has a "load" object for the row */
+  double rate, achieved_rate;
+  double response_p99; /* seconds; NAN when the file says null */
+  gboolean kept_up;
+} CbLoadSummary;
 
 /* Larger files are refused before they are read. */
 #define CB_RESULTS_FILE_MAX_SIZE ((gsize) 256 * 1024 * 1024)
@@ -62,6 +76,7 @@ typedef struct {
   char *status;       /* "ok", "failed", "timed-out", "not-run" (as written) */
   char *error;        /* NULL: none */
   GArray *walls;      /* double, seconds: 0 to CB_RESULTS_MAX_WALL */
+  CbLoadSummary load; /* version 2 open-loop rows; open FALSE otherwise */
 } CbResultsBench;
 
 typedef struct {

@@ -31,6 +31,15 @@ add_params (GPtrArray *argv, const char *key, const CbParamSet *set)
     }
 }
 
+/* The rate as the shortest text that reads back to the same double. */
+static void
+add_load (GPtrArray *argv, const CbBenchmark *bench)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  add_arg (argv, "rate", g_ascii_dtostr (number, sizeof number, bench->rate));
+  add_arg (argv, "arrivals", cb_arrivals_name (bench->arrivals));
+}
+
 GStrv
 cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
                 guint64 timer_slack, const CbPlacement *placement,
@@ -61,6 +70,8 @@ cb_recipe_argv (const char *program, const CbBenchmark *bench, guint64 seed,
   add_arg (argv, "strategy-file", bench->strategy->path);
   add_params (argv, "workload-param", bench->workload_params);
   add_params (argv, "strategy-param", bench->strategy_params);
+  if (bench->rate > 0)
+    add_load (argv, bench);
   g_ptr_array_add (argv, NULL);
   return (GStrv) g_ptr_array_free (argv, FALSE);
 }
@@ -102,6 +113,28 @@ set_text (char **field, const char *value)
 {
   g_free (*field);
   *field = g_strdup (value);
+}
+
+static gboolean
+parse_load (CbRecipe *recipe, const char *key, const char *value,
+            GError **error)
+{
+  char *end = NULL;
+  if (strcmp (key, "arrivals") == 0)
+    {
+      if (cb_arrivals_parse (value, &recipe->arrivals))
+        return TRUE;
+    }
+  else
+    {
+      recipe->rate = g_ascii_strtod (value, &end);
+      if (*value != '\0' && *end == '\0' && recipe->rate > 0
+          && recipe->rate <= CB_RATE_MAX)
+        return TRUE;
+    }
+  g_set_error (error, CB_ERROR, CB_ERROR_USAGE, "recipe: bad --%s=%s", key,
+               value);
+  return FALSE;
 }
 
 static gboolean
@@ -155,6 +188,8 @@ parse_arg (CbRecipe *recipe, const char *key, const char *value,
     g_ptr_array_add (recipe->workload_params, g_strdup (value));
   else if (strcmp (key, "strategy-param") == 0)
     g_ptr_array_add (recipe->strategy_params, g_strdup (value));
+  else if (strcmp (key, "rate") == 0 || strcmp (key, "arrivals") == 0)
+    return parse_load (recipe, key, value, error);
   else
     {
       g_set_error (error, CB_ERROR, CB_ERROR_USAGE,
@@ -241,6 +276,8 @@ cb_recipe_build (const CbRecipe *recipe, CbRegistry *registry,
                  CbBenchmark *bench, GError **error)
 {
   memset (bench, 0, sizeof *bench);
+  bench->rate = recipe->rate;
+  bench->arrivals = recipe->arrivals;
   bench->workload = load_plugin (registry, recipe->workload_file,
                                  recipe->workload, TRUE, error);
   if (bench->workload == NULL)

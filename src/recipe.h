@@ -17,6 +17,8 @@ typedef struct {
   char *workload, *workload_file;
   char *strategy, *strategy_file;
   GPtrArray *workload_params, *strategy_params; /* "name=text" */
+  double rate; /* items per second; 0: closed */
+  CbArrivals arrivals;
 } CbRecipe;
 
 /* The worker program's argv, program first, for one run of bench. */

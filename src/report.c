@@ -6,6 +6,7 @@
 #endif
 
 #include "report.h"
+#include "report-load.h"
 
 #include <math.h>
 #include <signal.h>
@@ -100,7 +101,8 @@ summarise_workloads (const CbReport *report)
     {
       const CbResult *r = results->pdata[i];
       guint j;
-      if (!result_shows_figures (r))
+      /* Open-loop rows take their schedule's time: no speed to compare. */
+      if (!result_shows_figures (r) || r->load.open)
         continue;
       for (j = 0; j < out->len; j++)
         if (strcmp (g_array_index (out, WorkloadSummary, j).workload_key,
@@ -158,6 +160,9 @@ cb_report_summary (const CbReport *report, CbTextFunc text, CbTextFunc name)
   g_autoptr (GPtrArray) laws = cb_usl_laws (report);
   for (guint i = 0; i < laws->len; i++)
     cb_list_add_item (list, cb_usl_sentence (laws->pdata[i], text), NULL);
+  g_autoptr (GPtrArray) load = cb_report_load_summary (report);
+  for (guint i = 0; i < load->len; i++)
+    cb_list_add_item (list, text (load->pdata[i]), NULL);
   return list;
 }
 
@@ -476,8 +481,20 @@ cb_report_table (const CbReport *report)
                          TRUE);
   cb_report_counter_headers (table, N_COLS + (u.has_throughput ? 1 : 0),
                              report);
+  guint open = 0;
   for (guint i = 0; i < report->results->len; i++)
-    add_result_row (table, report, report->results->pdata[i], &u);
+    {
+      const CbResult *r = report->results->pdata[i];
+      /* An open-loop row's figures are its latencies, in the table of its
+       * own (report-load.c); its wall time is the schedule's. */
+      if (cb_report_result_measured (r) && r->load.open)
+        open++;
+      else
+        add_result_row (table, report, r, &u);
+    }
+  if (open > 0 && open == report->results->len)
+    cb_table_set_empty_text (
+        table, g_strdup ("Every row ran open-loop (--rate): see below."));
   return table;
 }
 

@@ -44,6 +44,7 @@ cb_result_free (CbResult *result)
   g_free (result->error);
   g_array_unref (result->samples);
   cb_bench_info_clear (&result->info);
+  cb_load_result_clear (&result->load);
   g_strfreev (result->warnings);
   g_free (result);
 }
@@ -130,10 +131,14 @@ memory_stats (CbResult *result, gboolean memory_sampled)
 const CbResult *
 cb_results_find_baseline (GPtrArray *results, const CbResult *result)
 {
+  /* An open-loop row's time is its schedule's: it is no baseline, and it
+   * has no speedup. */
+  if (result->bench->rate > 0)
+    return NULL;
   for (guint i = 0; i < results->len; i++)
     {
       const CbResult *r = results->pdata[i];
-      if (is_baseline (r)
+      if (is_baseline (r) && r->bench->rate == 0
           && strcmp (r->bench->workload_key, result->bench->workload_key) == 0
           && r->status == CB_RESULT_OK && r->samples->len > 0)
         return r;
@@ -288,6 +293,24 @@ warn_leftovers (CbResult *result)
   add_warning (result, w);
 }
 
+/* The open-loop figures, from each run's schedule and records. */
+static void
+load_figures (CbResult *result)
+{
+  guint n = result->samples->len, k = 0;
+  g_autofree CbLoadRun *runs = g_new0 (CbLoadRun, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const CbRunSample *s = &g_array_index (result->samples, CbRunSample, i);
+      if (s->intended == NULL)
+        continue;
+      runs[k++] = (CbLoadRun){ s->n_items, s->intended, s->completion,
+                               s->service };
+    }
+  cb_load_result_clear (&result->load);
+  cb_load_analyse (runs, k, result->bench->rate, &result->load);
+}
+
 static void
 counter_means (CbResult *result)
 {
@@ -333,6 +356,7 @@ analyse_one (GPtrArray *results, CbResult *result, guint n_cpus,
   item_percentiles (result, G_STRUCT_OFFSET (CbRunSample, service),
                     &result->service);
   timer_overshoot (result);
+  load_figures (result);
 
   result->outliers = n >= MIN_RUNS_FOR_OUTLIERS
                          ? cb_stats_outliers (walls, n, flags)

@@ -3,6 +3,7 @@
  * from them. */
 #pragma once
 
+#include "load.h"
 #include "runner.h"
 #include "stats.h"
 
@@ -51,6 +52,7 @@ typedef struct {
   guint outliers;
   guint n_leftovers;     /* processes killed after their run, all runs */
   CbCounterMeans counters; /* perf counters over the runs that counted */
+  CbLoadResult load;     /* open-loop rows: load.open */
   GStrv warnings;
 } CbResult;
 

@@ -119,6 +119,7 @@ cb_run_sample_clear (CbRunSample *sample)
   g_clear_pointer (&sample->plugin_output, g_free);
   g_clear_pointer (&sample->digests, g_free);
   g_clear_pointer (&sample->workers, g_array_unref);
+  g_clear_pointer (&sample->intended, g_free);
 }
 
 void
@@ -258,6 +259,20 @@ fill_sample (CbRunSample *sample, const Shared *shared, const WaitResult *res,
       for (guint i = 0; i < n; i++)
         sample->digests[i] = shared->items[i].digest;
     }
+}
+
+/* The same schedule the worker computed from the same seed: what each
+ * item's latency is timed from. */
+static void
+fill_intended (CbRunSample *sample, const CbBenchmark *bench, guint64 seed)
+{
+  if (bench->rate <= 0)
+    return;
+  g_autofree gint64 *at = cb_arrivals_schedule (bench->arrivals, bench->rate,
+                                                seed, sample->n_items);
+  sample->intended = g_new0 (double, MAX (sample->n_items, 1));
+  for (guint i = 0; i < sample->n_items; i++)
+    sample->intended[i] = at[i] / 1e9;
 }
 
 /* What the supervisor itself saw of the run. */
@@ -604,6 +619,7 @@ cb_runner_run (CbRunner *runner, const CbBenchmark *bench, CbBenchInfo *info,
       fill_info (info, shared);
       fill_sample (sample, shared, &res, runner->options.keep_items);
       cb_run_reports_fill (sample, shared, size);
+      fill_intended (sample, bench, runner->options.seed);
       fill_supervision (sample, &res);
     }
   take_output (&output, ok, sample, error);

@@ -49,6 +49,9 @@ typedef struct {
   double *completion; /* per item: seconds from start of execute */
   double *service;    /* per item: seconds inside the workload's run */
   guint64 *digests;   /* per item, as completed; only with keep_items */
+  /* Open-loop rows: per item, the intended arrival in seconds from start
+   * of execute, the schedule the worker waited on; NULL when closed. */
+  double *intended;
 } CbRunSample;
 
 /* Facts the worker learns about a benchmark, the same for every run. */

@@ -18,6 +18,7 @@ typedef struct {
   guint item;
   gboolean started; /* item_start was called: item_free is owed */
   gboolean over;    /* DONE or FAILED was returned: nothing more to record */
+  gboolean arriving; /* sleeping until its arrival: item_start not called */
   gint64 t_run_start; /* CLOCK_MONOTONIC ns at item_start */
 } StepItem;
 
@@ -69,14 +70,30 @@ steps_record (const CbJob *job, StepItem *self, CbStep step, const CbOp *op,
   return step;
 }
 
-/* *state is set in every case, so the strategy frees it in every case. */
+/* The workload's first step, timed from now. */
+static CbStep
+steps_begin (const CbJob *job, StepItem *self, CbOp *op, guint64 *digest,
+             GError **error)
+{
+  CbWorkerState *ws = job->core;
+  CbStep step;
+
+  memset (op, 0, sizeof *op);
+  self->t_run_start = shared_now_ns ();
+  self->started = TRUE;
+  step = ws->klass->item_start (ws->workload, self->item, &self->state, op,
+                                digest, error);
+  return steps_record (job, self, step, op, digest, error);
+}
+
+/* *state is set in every case, so the strategy frees it in every case.  An
+ * open-loop item not due yet first sleeps until its arrival, the loop's own
+ * sleep, so no strategy needs to know of the load model. */
 static CbStep
 steps_start (const CbJob *job, guint item, gpointer *state, CbOp *op,
              guint64 *digest, GError **error)
 {
-  CbWorkerState *ws = job->core;
   StepItem *self = g_new0 (StepItem, 1);
-  CbStep step;
 
   *state = self;
   self->item = item;
@@ -87,12 +104,16 @@ steps_start (const CbJob *job, guint item, gpointer *state, CbOp *op,
                    "strategy asked for item %u of %u", item, job->n_items);
       return CB_STEP_FAILED;
     }
-  memset (op, 0, sizeof *op);
-  self->t_run_start = shared_now_ns ();
-  self->started = TRUE;
-  step = ws->klass->item_start (ws->workload, item, &self->state, op, digest,
-                                error);
-  return steps_record (job, self, step, op, digest, error);
+  gint64 due = cb_worker_arrival (job->core, item);
+  if (due > shared_now_ns ())
+    {
+      memset (op, 0, sizeof *op);
+      op->kind = CB_OP_SLEEP;
+      op->deadline = due;
+      self->arriving = TRUE;
+      return CB_STEP_OP;
+    }
+  return steps_begin (job, self, op, digest, error);
 }
 
 static CbStep
@@ -109,6 +130,11 @@ steps_resume (const CbJob *job, gpointer state, gint64 result, CbOp *op,
                    "strategy resumed item %u after it had finished",
                    self->item);
       return CB_STEP_FAILED;
+    }
+  if (self->arriving)
+    {
+      self->arriving = FALSE;
+      return steps_begin (job, self, op, digest, error);
     }
   memset (op, 0, sizeof *op);
   step = ws->klass->item_resume (ws->workload, self->state, result, op,

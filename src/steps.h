@@ -18,7 +18,14 @@ typedef struct {
   gpointer workload;
   gboolean relayed; /* the strategy's CB_STRATEGY_RELAYS_DIGESTS */
   struct CbJobReportsState *reports; /* job-reports.h */
+  /* Open loop: each item's intended arrival, ns after shared->t_start;
+   * NULL for a closed batch. */
+  gint64 *arrivals;
 } CbWorkerState;
+
+/* When item is meant to arrive, CLOCK_MONOTONIC ns; 0 for a closed batch,
+ * whose items are all ready at once. */
+gint64 cb_worker_arrival (const CbWorkerState *state, guint item);
 
 /* The steps of every workload with item_start; the caller checks that the
  * workload declared them (cb_plugin_workload_has_steps). */

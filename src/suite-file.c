@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "load-plan.h"
 #include "suite-private.h"
 
 #define SUITE_GROUP "suite"
@@ -158,6 +159,24 @@ read_string (GKeyFile *kf, const SuiteText *text, const char *group,
   return TRUE;
 }
 
+/* rate= and arrivals=, checked as --rate and --arrivals are. */
+static gboolean
+read_load_key (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
+               const char *key, GError **error)
+{
+  g_autofree char *value = NULL;
+  g_autoptr (GError) local = NULL;
+  gboolean is_rate = strcmp (key, "rate") == 0;
+  if (!read_string (kf, text, SUITE_GROUP, key, TRUE, &value, error))
+    return FALSE;
+  if (is_rate ? !cb_load_check_rate (key, value, &local)
+              : !cb_load_check_arrivals (key, value, &local))
+    return file_error (text, SUITE_GROUP, key, error, "%s", local->message);
+  g_free (is_rate ? suite->rate : suite->arrivals);
+  *(is_rate ? &suite->rate : &suite->arrivals) = g_steal_pointer (&value);
+  return TRUE;
+}
+
 static gboolean
 load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
                   GError **error)
@@ -182,10 +201,17 @@ load_suite_group (CbSuite *suite, GKeyFile *kf, const SuiteText *text,
             return FALSE;
           continue;
         }
+      if (strcmp (k, "rate") == 0 || strcmp (k, "arrivals") == 0)
+        {
+          if (!read_load_key (suite, kf, text, k, error))
+            return FALSE;
+          continue;
+        }
       if (strchr (k, '.') == NULL)
         return file_error (text, SUITE_GROUP, k, error,
                            "unknown key (expected name, description, "
-                           "warmups, runs or WORKLOAD.PARAM)");
+                           "warmups, runs, rate, arrivals or "
+                           "WORKLOAD.PARAM)");
       g_hash_table_insert (suite->workload_defaults, g_strdup (k),
                            g_key_file_get_value (kf, SUITE_GROUP, k, NULL));
     }

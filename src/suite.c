@@ -55,6 +55,8 @@ cb_suite_free (CbSuite *suite)
   g_ptr_array_unref (suite->benchmarks);
   g_hash_table_unref (suite->workload_defaults);
   g_ptr_array_unref (suite->left_out);
+  g_free (suite->rate);
+  g_free (suite->arrivals);
   g_free (suite);
 }
 
@@ -99,6 +101,8 @@ benchmark_copy (const CbBenchmark *bench)
   copy->strategy = bench->strategy;
   copy->workload_params = cb_param_set_copy (bench->workload_params);
   copy->strategy_params = cb_param_set_copy (bench->strategy_params);
+  copy->rate = bench->rate;
+  copy->arrivals = bench->arrivals;
   return copy;
 }
 

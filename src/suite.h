@@ -3,6 +3,7 @@
  * command line, with parameter sweeps expanded. */
 #pragma once
 
+#include "arrivals.h"
 #include "params.h"
 #include "registry.h"
 
@@ -14,6 +15,10 @@ typedef struct {
   const CbPlugin *strategy;
   CbParamSet *strategy_params;
   char *workload_key; /* workload name and all its parameter values */
+  /* Open loop (issue 16): items arrive at rate per second, spaced by
+   * arrivals; 0: a closed batch, every item ready at the start. */
+  double rate;
+  CbArrivals arrivals;
 } CbBenchmark;
 
 typedef struct {
@@ -30,6 +35,8 @@ typedef struct {
   /* char*: the optional groups left out because their plugin is not
    * loaded, one line each saying so. */
   GPtrArray *left_out;
+  /* rate= and arrivals= of the [suite] group, checked; NULL: not said. */
+  char *rate, *arrivals;
 } CbSuite;
 
 #define CB_SUITE_FILE_MAX (1024 * 1024)

@@ -18,6 +18,7 @@
 #endif
 
 #include "counters.h"
+#include "arrivals.h"
 #include "job-recipe.h"
 #include "job-reports.h"
 #include "proctree.h"
@@ -34,6 +35,15 @@ record_of (const CbJob *job, guint item)
   return &state->shared->items[item];
 }
 
+gint64
+cb_worker_arrival (const CbWorkerState *state, guint item)
+{
+  if (state->arrivals == NULL)
+    return 0;
+  return state->shared->t_start + state->arrivals[item];
+}
+
+
 static gboolean
 job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
 {
@@ -48,6 +58,8 @@ job_run_item (const CbJob *job, guint item, guint64 *digest, GError **error)
       return FALSE;
     }
   rec = record_of (job, item);
+  /* The schedule is the load's, not the server's: absolute. */
+  cb_arrivals_wait_until (cb_worker_arrival (state, item));
   gint64 t_run_start = shared_now_ns ();
   ok = state->klass->run (state->workload, item, digest, error);
   rec->service = (shared_now_ns () - t_run_start) * 1e-9;
@@ -62,6 +74,7 @@ typedef struct {
   const CbJob *job;
   guint item;
   gint64 t_run_start;
+  GMainContext *ctx;
   CbItemDone done;
   gpointer user_data;
 } AsyncCall;
@@ -80,10 +93,52 @@ job_async_done (guint item, guint64 digest, const GError *error,
 }
 
 static void
+start_async_call (AsyncCall *call)
+{
+  WorkerState *state = call->job->core;
+  call->t_run_start = shared_now_ns ();
+  state->klass->run_async (state->workload, call->item, call->ctx,
+                           job_async_done, call);
+}
+
+static gboolean
+on_arrival (gpointer data)
+{
+  start_async_call (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+arrival_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback (data);
+}
+
+static GSourceFuncs arrival_funcs = { .dispatch = arrival_dispatch };
+
+/* An open-loop item not due yet starts from a source on the strategy's own
+ * context, ready at its arrival (rounded up to the microsecond GLib's
+ * clock counts in, so it never starts early). */
+static void
+start_async_at_arrival (AsyncCall *call)
+{
+  gint64 due = cb_worker_arrival (call->job->core, call->item);
+  if (due <= shared_now_ns ())
+    {
+      start_async_call (call);
+      return;
+    }
+  GSource *source = g_source_new (&arrival_funcs, sizeof (GSource));
+  g_source_set_ready_time (source, (due + 999) / 1000);
+  g_source_set_callback (source, on_arrival, call, NULL);
+  g_source_attach (source, call->ctx);
+  g_source_unref (source);
+}
+
+static void
 job_run_item_async (const CbJob *job, guint item, GMainContext *ctx,
                     CbItemDone done, gpointer user_data)
 {
-  WorkerState *state = job->core;
   AsyncCall *call = g_new0 (AsyncCall, 1);
 
   if (item >= job->n_items)
@@ -99,8 +154,8 @@ job_run_item_async (const CbJob *job, guint item, GMainContext *ctx,
   call->item = item;
   call->done = done;
   call->user_data = user_data;
-  call->t_run_start = shared_now_ns ();
-  state->klass->run_async (state->workload, item, ctx, job_async_done, call);
+  call->ctx = ctx;
+  start_async_at_arrival (call);
 }
 
 static void
@@ -243,6 +298,20 @@ check_limits (const CbStrategyClass *st, const CbParams *params, guint n,
         }
     }
   return TRUE;
+}
+
+/* A strategy that relays digests runs its items where the core cannot hold
+ * them until their arrival (another host's item server): an open-loop row
+ * of it would time latencies from a schedule nothing kept. */
+static gboolean
+check_open_loop (const CbBenchmark *bench, gboolean relayed, GError **error)
+{
+  if (bench->rate <= 0 || !relayed)
+    return TRUE;
+  g_set_error_literal (error, CB_RUN_ERROR, CB_RUN_ERROR_FAILED,
+                       "its items run where the core cannot hold them until "
+                       "their arrival: no open-loop rows (--rate)");
+  return FALSE;
 }
 
 /* CPU seconds and page faults of this process's threads plus its reaped
@@ -392,6 +461,9 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, guint32 counters,
   job.run_item_async = job_run_item_async;
   job.complete = job_complete;
   job.core = &state;
+  if (bench->rate > 0)
+    state.arrivals = cb_arrivals_schedule (bench->arrivals, bench->rate, seed,
+                                           n);
   state.relayed = (cb_plugin_strategy_flags (bench->strategy)
                    & CB_STRATEGY_RELAYS_DIGESTS) != 0;
   if (cb_plugin_workload_has_steps (bench->workload))
@@ -411,7 +483,8 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, guint32 counters,
   CbResources wk_need;
   cb_steps_workload_needs (bench->workload, state.workload,
                            state.shared->slots, &wk_need);
-  gboolean ok = check_limits (st, &sparams, n, &wk_need, &error)
+  gboolean ok = check_open_loop (bench, state.relayed, &error)
+                && check_limits (st, &sparams, n, &wk_need, &error)
                 && timed_execute (st, &job, state.shared, counters, &error)
                 && cb_job_reports_write (reports, fd, &error);
   state.shared->finished = 1;
@@ -425,6 +498,7 @@ cb_worker_run (const CbBenchmark *bench, guint64 seed, guint32 counters,
       copy_error (state.shared, error);
     }
   state.shared->ok = ok;
+  g_free (state.arrivals);
   wk->destroy (state.workload);
   return ok ? 0 : 1;
 }

@@ -44,6 +44,8 @@ typedef enum {
   CSV_SECONDS, /* and other real numbers */
   CSV_BYTES,
   CSV_OVERSHOOT, /* seconds, only when the row has an overshoot */
+  CSV_LOAD,      /* only for an open-loop row (--rate) */
+  CSV_VERDICT,   /* load.kept_up as its verdict, open-loop rows only */
 } CsvKind;
 
 typedef struct {
@@ -83,6 +85,17 @@ static const CsvFigure csv_figures[] = {
   FIG ("service_max", service.max, CSV_SECONDS),
   FIG ("overshoot_mean", overshoot_mean, CSV_OVERSHOOT),
   FIG ("overshoot_max", overshoot_max, CSV_OVERSHOOT),
+  FIG ("load_rate", load.target_rate, CSV_LOAD),
+  FIG ("load_offered_rate", load.offered_rate, CSV_LOAD),
+  FIG ("load_achieved_rate", load.achieved_rate, CSV_LOAD),
+  FIG ("response_p50", load.response.p50, CSV_LOAD),
+  FIG ("response_p90", load.response.p90, CSV_LOAD),
+  FIG ("response_p99", load.response.p99, CSV_LOAD),
+  FIG ("response_p99_9", load.response.p999, CSV_LOAD),
+  FIG ("response_max", load.response.max, CSV_LOAD),
+  FIG ("load_service_p99_9", load.service.p999, CSV_LOAD),
+  FIG ("queueing_p99", load.queueing.p99, CSV_LOAD),
+  FIG ("load_verdict", load.kept_up, CSV_VERDICT),
 };
 
 #undef FIG
@@ -98,9 +111,16 @@ csv_append_line (GString *out, GString *line)
 static void
 csv_append_figure (GString *line, const CbResult *r, const CsvFigure *f)
 {
+  gboolean open = cb_report_result_measured (r) && r->load.open;
+  if (f->kind == CSV_VERDICT)
+    {
+      csv_append_field (line, open ? cb_load_verdict (&r->load) : NULL);
+      return;
+    }
   double v = G_STRUCT_MEMBER (double, r, f->offset);
   if (!cb_report_result_measured (r) || !isfinite (v)
-      || (f->kind == CSV_OVERSHOOT && !r->has_overshoot))
+      || (f->kind == CSV_OVERSHOOT && !r->has_overshoot)
+      || (f->kind == CSV_LOAD && !open))
     {
       csv_append_field (line, NULL);
       return;

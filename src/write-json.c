@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "counters-json.h"
+#include "load-json.h"
 #include "read-json.h"
 #include "write-json-environment.h"
 #include "write-json-reports.h"
@@ -384,6 +385,7 @@ json_add_benchmark (JsonBuilder *b, const CbResult *r)
   json_add_derived (b, r);
   cb_json_reports_add_workers (b, r);
   json_add_warnings (b, r);
+  cb_load_json_add (b, r);
   json_builder_end_object (b);
 }
 

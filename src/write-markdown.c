@@ -7,9 +7,11 @@
 
 #include "writer.h"
 
+#include "compare-load.h"
 #include "compare-text.h"
 #include "counters-report.h"
 #include "format.h"
+#include "report-load.h"
 
 static char *
 md_bold (const char *s)
@@ -88,6 +90,12 @@ render_report (const CbReport *report)
 
   g_string_append_printf (out, "## %s\n\n", title_md);
   cb_table_append_markdown (out, table);
+  g_autoptr (CbTable) load = cb_report_load_table (report);
+  if (load != NULL)
+    {
+      g_string_append_c (out, '\n');
+      cb_table_append_markdown (out, load);
+    }
   cb_list_append_markdown (out, summary, "Summary");
   cb_list_append_markdown (out, warnings, "Warnings");
   report_append_footer (out, report);
@@ -126,6 +134,8 @@ render_pair (const CbComparison *c)
   cb_table_append_markdown (out, table);
   cb_comparison_append_unmatched (out, c, cb_text_markdown,
                                   cb_list_append_markdown);
+  g_autoptr (CbList) load = cb_comparison_load_list (c, cb_text_markdown);
+  cb_list_append_markdown (out, load, "Open loop");
   g_string_append_printf (out, "\n%s\n\n%s\n", geo_bold, method_md);
   return g_string_free (out, FALSE);
 }

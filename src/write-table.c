@@ -7,9 +7,11 @@
 
 #include "writer.h"
 
+#include "compare-load.h"
 #include "compare-text.h"
 #include "counters-report.h"
 #include "format.h"
+#include "report-load.h"
 
 #define ANSI_BOLD "\033[1m"
 #define ANSI_RED "\033[31m"
@@ -71,6 +73,12 @@ render_report (const CbReport *report)
   g_autoptr (CbList) warnings = cb_report_warnings (report, cb_text_display);
 
   cb_table_append_text (out, table, "", report->color);
+  g_autoptr (CbTable) load = cb_report_load_table (report);
+  if (load != NULL)
+    {
+      g_string_append_c (out, '\n');
+      cb_table_append_text (out, load, "", report->color);
+    }
   cb_list_append_text (out, summary, "Summary:", NULL);
   cb_list_append_text (out, warnings, "Warnings:",
                        report->color ? ANSI_YELLOW : NULL);
@@ -112,6 +120,8 @@ render_pair (const CbComparison *c, gboolean color)
   comparison_append_header (out, c, color);
   cb_table_append_text (out, table, "", color);
   cb_comparison_append_unmatched (out, c, cb_text_display, append_plain_list);
+  g_autoptr (CbList) load = cb_comparison_load_list (c, cb_text_display);
+  cb_list_append_text (out, load, "Open loop:", NULL);
   g_string_append_printf (out, "\n%s\n%s\n", geo, method);
   return g_string_free (out, FALSE);
 }

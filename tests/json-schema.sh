@@ -79,3 +79,19 @@ assert len(rows) == 1 and len(rows[0]["workers"]) == 4, rows
 assert all("startup" in r for r in rows[0]["runs"]), rows[0]["runs"]
 print("valid with reports:", len(rows[0]["worker_hosts"]), "hosts")
 PYEOF
+[ $? -eq 0 ] || exit 1
+
+# An open-loop row (schema_version 2): its "load" object validates too.
+"$CONCBENCH" -w api -s sequential -p api.max-latency=0.001 -p api.items=20 \
+  --rate 2000 --warmups 0 --runs 1 --format json > "$out" || exit 1
+"$PY" - "$CONCBENCH_SRCDIR/doc/concbench-results.schema.json" "$out" <<'PYEOF'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema)
+load = doc["benchmarks"][0]["load"]
+assert load["rate"] == 2000 and load["verdict"] in ("kept up", "fell behind")
+assert load["response"]["p99"] >= load["service"]["p50"], load
+assert load["histograms"]["response"]["count"] == 20, load["histograms"]
+print("valid: open-loop row")
+PYEOF

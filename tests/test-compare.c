@@ -402,9 +402,10 @@ test_compare_bad_files (void)
   g_assert_true (g_file_set_contents (truncated, text, length / 2, NULL));
   g_autofree char *v2 = tmp_path ("v2.json");
   g_autofree char *v2_text = g_strdup (text);
-  char *sv = strstr (v2_text, "\"schema_version\" : 1");
+  char *sv = strstr (v2_text, "\"schema_version\" : 2");
   g_assert_nonnull (sv);
-  sv[strlen ("\"schema_version\" : ")] = '2';
+  /* A version after this concbench's (2, which reads 1 too). */
+  sv[strlen ("\"schema_version\" : ")] = '3';
   g_assert_true (g_file_set_contents (v2, v2_text, -1, NULL));
   g_autofree char *notjson = tmp_path ("notjson.json");
   g_assert_true (g_file_set_contents (notjson, "name,mean\r\nx,1\r\n", -1, NULL));
@@ -451,7 +452,7 @@ test_compare_bad_files (void)
     const char *file, *needle;
   } cases[] = {
     { truncated, "not valid JSON" },
-    { v2, "unknown schema_version 2" },
+    { v2, "unknown schema_version 3" },
     { notjson, "the top level is not a JSON object" },
     { array, "not a concbench results file" },
     { wrongtype, "benchmarks is an object, not an array" },
