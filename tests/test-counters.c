@@ -289,6 +289,16 @@ test_hardware_not_exposed (void)
 
 /* The same through the program: the table's footer says it once for a
  * suite of several rows, and the JSON carries it. */
+
+/* g_strsplit rather than strstr from a match: gcc's sanitizer build reads
+ * strstr (match + 1, ...) as an overread. */
+static guint
+count_occurrences (const char *haystack, const char *needle)
+{
+  g_auto (GStrv) parts = g_strsplit (haystack, needle, -1);
+  return g_strv_length (parts) - 1;
+}
+
 static void
 test_note_once_in_outputs (void)
 {
@@ -310,15 +320,11 @@ test_note_once_in_outputs (void)
                    NULL);
   g_assert_cmpint (e->status, ==, 0);
   const char *note = "hardware counters: not exposed by this machine";
-  const char *first = strstr (e->out, note);
-  g_assert_nonnull (first);
-  g_assert_null (strstr (first + 1, note));
+  g_assert_cmpuint (count_occurrences (e->out, note), ==, 1);
   g_assert_nonnull (strstr (e->out, "task-clock (ms)"));
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (json, &text, NULL, NULL));
-  first = strstr (text, note);
-  g_assert_nonnull (first);
-  g_assert_null (strstr (first + 1, note));
+  g_assert_cmpuint (count_occurrences (text, note), ==, 1);
   g_assert_nonnull (strstr (text, "\"counters_scaled\""));
   g_unlink (json);
 }
