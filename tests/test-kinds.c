@@ -268,7 +268,7 @@ static void
 test_bad_params (void)
 {
   static const struct {
-    const char *args[4];
+    const char *args[5]; /* NULL-terminated */
     const char *needle;
   } cases[] = {
     { { "-w", "mixed", "-p", "items=0" }, "parameter 'items': 0 is below" },
@@ -276,7 +276,7 @@ test_bad_params (void)
     { { "-w", "mixed", "-p", "cpu-fraction=0.96" }, "parameter 'cpu-fraction'" },
     { { "-w", "mixed", "-p", "cpu-fraction=-0.1" }, "parameter 'cpu-fraction'" },
     { { "-w", "mixed", "-p", "max-latency=3601" }, "parameter 'max-latency'" },
-    { { "-w", "mixed", "-p", "transport=tcp" }, "'tcp' is not one of timer" },
+    { { "-w", "mixed", "-p", "transport=udp" }, "'udp' is not one of timer" },
     { { "-w", "memory", "-p", "size=1000" }, "parameter 'size': 1000 is below" },
     { { "-w", "memory", "-p", "size=68719476737" }, "parameter 'size'" },
     { { "-w", "memory", "-p", "passes=0" }, "parameter 'passes': 0 is below" },
