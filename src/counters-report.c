@@ -103,7 +103,7 @@ static char *
 counter_cell (const CbResult *r, guint c)
 {
   const CbCounterMeans *m = &r->counters;
-  if (!cb_report_result_measured (r) || (m->counted & CB_COUNTER_BIT (c)) == 0)
+  if (!cb_result_measured (r) || (m->counted & CB_COUNTER_BIT (c)) == 0)
     return g_strdup ("-");
   if (c == CB_COUNTER_TASK_CLOCK)
     return cb_fmt_fixed (m->mean[c] * 1000, 1);
@@ -123,7 +123,7 @@ cb_report_counter_cells (CbTable *table, guint row, guint first,
       cb_table_set_cell (table, row, col++, counter_cell (r, c), CB_TONE_NONE);
       if (c == CB_COUNTER_INSTRUCTIONS && shows_ipc (shown))
         cb_table_set_cell (table, row, col++,
-                           cb_report_result_measured (r)
+                           cb_result_measured (r)
                                ? cb_fmt_fixed_or_dash (r->counters.ipc, 2)
                                : g_strdup ("-"),
                            CB_TONE_NONE);
@@ -162,7 +162,7 @@ csv_value (const CbResult *r, guint c)
 {
   const CbCounterMeans *m = &r->counters;
   double v = c == CB_N_COUNTERS ? m->ipc : m->mean[c];
-  if (!cb_report_result_measured (r) || !isfinite (v)
+  if (!cb_result_measured (r) || !isfinite (v)
       || (c < CB_N_COUNTERS && (m->counted & CB_COUNTER_BIT (c)) == 0))
     return NULL;
   return cb_fmt_general (v, 9);

@@ -61,7 +61,7 @@ cb_load_json_add (JsonBuilder *b, const CbResult *r)
 {
   const CbLoadResult *l = &r->load;
   json_builder_set_member_name (b, "load");
-  if (!cb_report_result_measured (r) || !l->open)
+  if (!cb_result_measured (r) || !l->open)
     {
       json_builder_add_null_value (b);
       return;

@@ -41,7 +41,7 @@ load_line_free (LoadLine *line)
 static gboolean
 drawable (const CbResult *r)
 {
-  return cb_report_result_measured (r) && r->load.open
+  return cb_result_measured (r) && r->load.open
          && r->load.achieved_rate > 0 && r->load.response.p50 > 0
          && r->load.response.p99 > 0;
 }

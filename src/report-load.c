@@ -26,7 +26,7 @@ enum {
 static gboolean
 is_open (const CbResult *r)
 {
-  return cb_report_result_measured (r) && r->load.open;
+  return cb_result_measured (r) && r->load.open;
 }
 
 static double

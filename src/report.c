@@ -22,16 +22,10 @@
 /* ------------------------------------------------------------------------ */
 /* Results                                                                   */
 
-gboolean
-cb_report_result_measured (const CbResult *r)
-{
-  return r->samples != NULL && r->samples->len > 0;
-}
-
 static gboolean
 result_shows_figures (const CbResult *r)
 {
-  return r->status == CB_RESULT_OK && cb_report_result_measured (r);
+  return r->status == CB_RESULT_OK && cb_result_measured (r);
 }
 
 const char *
@@ -401,7 +395,7 @@ static void
 set_figures (CbTable *table, guint row, const CbResult *r, const Units *u)
 {
   char *cells[N_COLS] = { NULL };
-  if (!cb_report_result_measured (r))
+  if (!cb_result_measured (r))
     for (guint c = COL_MEAN; c < N_COLS; c++)
       cells[c] = g_strdup ("-");
   else
@@ -487,7 +481,7 @@ cb_report_table (const CbReport *report)
       const CbResult *r = report->results->pdata[i];
       /* An open-loop row's figures are its latencies, in the table of its
        * own (report-load.c); its wall time is the schedule's. */
-      if (cb_report_result_measured (r) && r->load.open)
+      if (cb_result_measured (r) && r->load.open)
         open++;
       else
         add_result_row (table, report, r, &u);

@@ -51,9 +51,6 @@ gboolean cb_report_color_wanted (int fd);
 
 /* ---- for the writers ---- */
 
-/* cb_results_analyse() skips rows without a measured run, leaving their
- * derived figures zero rather than NAN: they must not be shown as zeros. */
-gboolean cb_report_result_measured (const CbResult *r);
 /* "ok", "failed", "timed-out", "not-run". */
 const char *cb_report_status_name (CbResultStatus status);
 const char *cb_report_workload_name (const CbBenchmark *bench);

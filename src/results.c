@@ -49,6 +49,12 @@ cb_result_free (CbResult *result)
   g_free (result);
 }
 
+gboolean
+cb_result_measured (const CbResult *r)
+{
+  return r->samples != NULL && r->samples->len > 0;
+}
+
 void
 cb_result_fail (CbResult *result, CbResultStatus status, const char *message)
 {

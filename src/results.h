@@ -58,6 +58,10 @@ typedef struct {
 
 CbResult *cb_result_new (const CbBenchmark *bench, guint index);
 void cb_result_free (CbResult *result);
+/* Whether the row has a measured run.  cb_results_analyse() skips rows
+ * without one, leaving their derived figures zero rather than NAN: they
+ * must not be shown as zeros. */
+gboolean cb_result_measured (const CbResult *r);
 void cb_result_fail (CbResult *result, CbResultStatus status,
                      const char *message);
 /* Wall times of the measured runs, in run order; free with g_free. */

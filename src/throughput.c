@@ -43,7 +43,7 @@ cb_throughput_any (GPtrArray *results)
   for (guint i = 0; i < results->len; i++)
     {
       const CbResult *r = results->pdata[i];
-      if (r->has_throughput && cb_report_result_measured (r))
+      if (r->has_throughput && cb_result_measured (r))
         return TRUE;
     }
   return FALSE;
@@ -68,7 +68,7 @@ cb_throughput_unit_for (GPtrArray *results)
 char *
 cb_throughput_cell (const CbResult *result, CbThroughputUnit unit)
 {
-  if (!result->has_throughput || !cb_report_result_measured (result)
+  if (!result->has_throughput || !cb_result_measured (result)
       || !isfinite (result->throughput.mean))
     return g_strdup ("-");
   double v = result->throughput.mean / unit.scale;

@@ -111,14 +111,14 @@ csv_append_line (GString *out, GString *line)
 static void
 csv_append_figure (GString *line, const CbResult *r, const CsvFigure *f)
 {
-  gboolean open = cb_report_result_measured (r) && r->load.open;
+  gboolean open = cb_result_measured (r) && r->load.open;
   if (f->kind == CSV_VERDICT)
     {
       csv_append_field (line, open ? cb_load_verdict (&r->load) : NULL);
       return;
     }
   double v = G_STRUCT_MEMBER (double, r, f->offset);
-  if (!cb_report_result_measured (r) || !isfinite (v)
+  if (!cb_result_measured (r) || !isfinite (v)
       || (f->kind == CSV_OVERSHOOT && !r->has_overshoot)
       || (f->kind == CSV_LOAD && !open))
     {
@@ -211,7 +211,7 @@ csv_append_header (GString *out, const CbReport *report,
 static void
 csv_append_throughput (GString *line, const CbResult *r)
 {
-  g_autofree char *text = r->has_throughput && cb_report_result_measured (r)
+  g_autofree char *text = r->has_throughput && cb_result_measured (r)
                               ? cb_fmt_general (r->throughput.mean, 9)
                               : NULL;
   csv_append_field (line, text);
@@ -242,7 +242,7 @@ csv_append_result (GString *out, const CbReport *report, const CbResult *r,
     csv_append_throughput (line, r);
   g_autoptr (GPtrArray) counters = cb_report_counter_fields (report, r);
   csv_append_all (line, counters);
-  csv_append_field (line, cb_report_result_measured (r) ? outliers : NULL);
+  csv_append_field (line, cb_result_measured (r) ? outliers : NULL);
   csv_append_field (line, warnings);
   csv_append_line (out, line);
 }

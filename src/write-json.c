@@ -310,7 +310,7 @@ json_add_info (JsonBuilder *b, const CbResult *r)
 static void
 json_add_overshoot (JsonBuilder *b, const CbResult *r)
 {
-  if (!cb_report_result_measured (r) || !r->has_overshoot)
+  if (!cb_result_measured (r) || !r->has_overshoot)
     {
       json_add_null (b, "timer_overshoot");
       return;
@@ -335,7 +335,7 @@ json_add_warnings (JsonBuilder *b, const CbResult *r)
 static void
 json_add_derived (JsonBuilder *b, const CbResult *r)
 {
-  gboolean known = cb_report_result_measured (r);
+  gboolean known = cb_result_measured (r);
   json_builder_set_member_name (b, "stats");
   json_builder_begin_object (b);
   json_add_stats (b, "wall", &r->wall, known);
