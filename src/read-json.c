@@ -354,9 +354,9 @@ check_trailing (const char *rest, gsize length, guint line,
   return TRUE;
 }
 
-static gboolean
-check_shape (const char *data, gsize length, const char *source,
-             GError **error)
+gboolean
+cb_results_check_shape (const char *data, gsize length, const char *source,
+                        GError **error)
 {
   guint depth = 0, line = 1;
   gboolean in_string = FALSE;
@@ -423,30 +423,10 @@ check_size (gsize length, const char *source, GError **error)
   return TRUE;
 }
 
-/* Whether the first character that is not JSON white space opens an
- * object.  Checked before parsing: json-glib 1.6 leaks what it built of a
- * document whose top-level scalar is followed by more text. */
-static gboolean
-opens_object (const char *data, gsize length)
-{
-  for (gsize i = 0; i < length; i++)
-    if (!strchr (" \t\r\n", data[i]) || data[i] == '\0')
-      return data[i] == '{';
-  return FALSE;
-}
-
 static JsonObject *
 parse_top (JsonParser *parser, const char *data, gsize length, Reader *rd)
 {
   g_autoptr (GError) local = NULL;
-  if (!opens_object (data, length))
-    {
-      cb_results_file_error (
-          rd->error, rd->path,
-          "not a concbench results file (the top level is not a JSON "
-          "object)");
-      return NULL;
-    }
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local))
     {
       cb_results_file_error (
@@ -534,7 +514,7 @@ cb_results_file_load (const char *data, gsize length, const char *source,
   g_return_val_if_fail (source != NULL, NULL);
 
   if (!check_size (length, source, error)
-      || !check_shape (data, length, source, error))
+      || !cb_results_check_shape (data, length, source, error))
     return NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *obj = parse_top (parser, data, length, &rd);

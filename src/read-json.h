@@ -98,6 +98,11 @@ typedef struct {
  * without bound). */
 CbResultsFile *cb_results_file_load (const char *data, gsize length,
                                      const char *source, GError **error);
+/* That shape check alone: FALSE with the same error when data is not one
+ * object as described, so anything read from a results file (a histogram)
+ * can be held to it. */
+gboolean cb_results_check_shape (const char *data, gsize length,
+                                 const char *source, GError **error);
 void cb_results_file_free (CbResultsFile *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbResultsFile, cb_results_file_free)
 
