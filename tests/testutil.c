@@ -80,12 +80,35 @@ test_exec_free (TestExec *exec)
   g_free (exec);
 }
 
+/* valgrind's own lines, "==PID== ..." and "--PID-- ...", which it writes
+ * to the stderr of a program it traces (make check-valgrind). */
+static gboolean
+is_valgrind_line (const char *line)
+{
+  if (!(g_str_has_prefix (line, "==") || g_str_has_prefix (line, "--")))
+    return FALSE;
+  gsize digits = strspn (line + 2, "0123456789");
+  return digits > 0 && strncmp (line + 2 + digits, line, 2) == 0;
+}
+
+static char *
+without_valgrind_lines (const char *err)
+{
+  g_auto (GStrv) lines = g_strsplit (err, "\n", -1);
+  GString *kept = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && !is_valgrind_line (lines[i]))
+      g_string_append_printf (kept, "%s\n", lines[i]);
+  return g_string_free (kept, FALSE);
+}
+
 void
 test_assert_usage_error (const TestExec *exec, const char *needle)
 {
-  if (exec->status != 2 || !g_str_has_prefix (exec->err, "concbench: ")
-      || strchr (exec->err, '\n') != exec->err + strlen (exec->err) - 1
-      || strstr (exec->err, needle) == NULL)
+  g_autofree char *err = without_valgrind_lines (exec->err);
+  if (exec->status != 2 || !g_str_has_prefix (err, "concbench: ")
+      || strchr (err, '\n') != err + strlen (err) - 1
+      || strstr (err, needle) == NULL)
     g_error ("expected exit 2 and one line 'concbench: ...%s...'; got exit "
              "%d, stderr:\n%s",
              needle, exec->status, exec->err);
