@@ -4,6 +4,7 @@
 #endif
 
 #include "load-json.h"
+#include "json-members.h"
 
 #include <math.h>
 
@@ -12,25 +13,15 @@
 #include "report.h"
 
 static void
-add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_latency (JsonBuilder *b, const char *name, const CbLatency *l)
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  add_double (b, "p50", l->p50);
-  add_double (b, "p90", l->p90);
-  add_double (b, "p99", l->p99);
-  add_double (b, "p99_9", l->p999);
-  add_double (b, "max", l->max);
+  cb_json_add_double (b, "p50", l->p50);
+  cb_json_add_double (b, "p90", l->p90);
+  cb_json_add_double (b, "p99", l->p99);
+  cb_json_add_double (b, "p99_9", l->p999);
+  cb_json_add_double (b, "max", l->max);
   json_builder_end_object (b);
 }
 
@@ -67,17 +58,17 @@ cb_load_json_add (JsonBuilder *b, const CbResult *r)
       return;
     }
   json_builder_begin_object (b);
-  add_double (b, "rate", l->target_rate);
+  cb_json_add_double (b, "rate", l->target_rate);
   json_builder_set_member_name (b, "arrivals");
   json_builder_add_string_value (b, cb_arrivals_name (r->bench->arrivals));
-  add_double (b, "offered_rate", l->offered_rate);
-  add_double (b, "achieved_rate", l->achieved_rate);
-  add_double (b, "unqueued_rate", l->unqueued_rate);
+  cb_json_add_double (b, "offered_rate", l->offered_rate);
+  cb_json_add_double (b, "achieved_rate", l->achieved_rate);
+  cb_json_add_double (b, "unqueued_rate", l->unqueued_rate);
   add_latency (b, "response", &l->response);
   add_latency (b, "service", &l->service);
   add_latency (b, "queueing", &l->queueing);
-  add_double (b, "response_q2_median", l->q2_median);
-  add_double (b, "response_q4_median", l->q4_median);
+  cb_json_add_double (b, "response_q2_median", l->q2_median);
+  cb_json_add_double (b, "response_q4_median", l->q4_median);
   json_builder_set_member_name (b, "growing");
   json_builder_add_boolean_value (b, l->growing);
   json_builder_set_member_name (b, "verdict");

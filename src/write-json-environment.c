@@ -6,33 +6,11 @@
 #endif
 
 #include "write-json-environment.h"
+#include "json-members.h"
 
 #include <math.h>
 
 #define NOT_EXPOSED "not exposed"
-
-static void
-add_string (JsonBuilder *b, const char *name, const char *s)
-{
-  json_builder_set_member_name (b, name);
-  if (s == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  g_autofree char *valid = g_utf8_make_valid (s, -1);
-  json_builder_add_string_value (b, valid);
-}
-
-static void
-add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
 
 /* An integer that is unknown when negative. */
 static void
@@ -54,11 +32,11 @@ add_warnings (JsonBuilder *b, const GPtrArray *warnings)
     {
       const CbEnvWarning *w = warnings->pdata[i];
       json_builder_begin_object (b);
-      add_string (b, "severity",
+      cb_json_add_string (b, "severity",
                   w->severity == CB_ENV_NOTE ? "note" : "warning");
-      add_string (b, "code", w->code);
-      add_string (b, "message", w->message);
-      add_string (b, "fix", w->fix);
+      cb_json_add_string (b, "code", w->code);
+      cb_json_add_string (b, "message", w->message);
+      cb_json_add_string (b, "fix", w->fix);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -68,23 +46,23 @@ static void
 add_cpu (JsonBuilder *b, const CbEnvironment *env)
 {
   add_count (b, "cpu_count", env->cpu_count);
-  add_string (b, "governor", env->governor ? env->governor : NOT_EXPOSED);
-  add_string (b, "turbo", env->turbo ? env->turbo : NOT_EXPOSED);
-  add_string (b, "smt", env->smt);
-  add_string (b, "isolated_cpus", env->isolated);
+  cb_json_add_string (b, "governor", env->governor ? env->governor : NOT_EXPOSED);
+  cb_json_add_string (b, "turbo", env->turbo ? env->turbo : NOT_EXPOSED);
+  cb_json_add_string (b, "smt", env->smt);
+  cb_json_add_string (b, "isolated_cpus", env->isolated);
   /* 0 is "no quota": null, as a number of CPUs would mislead. */
-  add_double (b, "cpu_quota", env->cpu_quota > 0 ? env->cpu_quota : NAN);
-  add_string (b, "cpu_quota_source", env->cpu_quota_source);
+  cb_json_add_double (b, "cpu_quota", env->cpu_quota > 0 ? env->cpu_quota : NAN);
+  cb_json_add_string (b, "cpu_quota_source", env->cpu_quota_source);
 }
 
 static void
 add_hypervisor (JsonBuilder *b, const CbEnvironment *env)
 {
-  add_string (b, "hypervisor", cb_environment_hypervisor (env));
+  cb_json_add_string (b, "hypervisor", cb_environment_hypervisor (env));
   json_builder_set_member_name (b, "hypervisor_flag");
   json_builder_add_boolean_value (b, env->hypervisor_flag);
-  add_string (b, "hypervisor_type", env->hypervisor_type);
-  add_string (b, "hypervisor_vendor", env->hypervisor_vendor);
+  cb_json_add_string (b, "hypervisor_type", env->hypervisor_type);
+  cb_json_add_string (b, "hypervisor_vendor", env->hypervisor_vendor);
 }
 
 void
@@ -93,13 +71,13 @@ cb_json_add_environment (JsonBuilder *b, const CbEnvironment *env)
   json_builder_set_member_name (b, "environment");
   json_builder_begin_object (b);
   add_cpu (b, env);
-  add_double (b, "load_average_start", env->load_start);
+  cb_json_add_double (b, "load_average_start", env->load_start);
   add_count (b, "runnable_start", env->runnable_start);
-  add_double (b, "load_average_end", env->load_end);
+  cb_json_add_double (b, "load_average_end", env->load_end);
   add_count (b, "runnable_end", env->runnable_end);
   add_hypervisor (b, env);
   add_count (b, "timer_slack_ns", env->timer_slack_ns);
-  add_string (b, "transparent_hugepages", env->thp);
+  cb_json_add_string (b, "transparent_hugepages", env->thp);
   add_count (b, "aslr", env->aslr);
   add_warnings (b, env->warnings);
   json_builder_end_object (b);

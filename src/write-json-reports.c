@@ -6,42 +6,25 @@
 #endif
 
 #include "write-json-reports.h"
+#include "json-members.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "run-reports.h"
 
-static void
-add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_int (JsonBuilder *b, const char *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
+/* A host name is never null in the report: an unknown one is "". */
 static void
 add_string (JsonBuilder *b, const char *name, const char *s)
 {
-  g_autofree char *valid = g_utf8_make_valid (s ? s : "", -1);
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, valid);
+  cb_json_add_string (b, name, s ? s : "");
 }
 
 /* Bytes as an integer; json-glib's are signed, and no worker has 8 EiB. */
 static void
 add_bytes (JsonBuilder *b, const char *name, guint64 v)
 {
-  add_int (b, name, (gint64) MIN (v, (guint64) G_MAXINT64));
+  cb_json_add_int (b, name, (gint64) MIN (v, (guint64) G_MAXINT64));
 }
 
 void
@@ -49,8 +32,8 @@ cb_json_reports_add_run (JsonBuilder *b, const CbRunSample *s)
 {
   if (!s->has_startup)
     return;
-  add_double (b, "startup", s->startup);
-  add_double (b, "items_time", s->wall - s->startup);
+  cb_json_add_double (b, "startup", s->startup);
+  cb_json_add_double (b, "items_time", s->wall - s->startup);
 }
 
 /* The shape of the other statistics ("wall"), so a reader needs one. */
@@ -59,16 +42,16 @@ add_stats (JsonBuilder *b, const char *name, const CbStats *st)
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  add_int (b, "n", st->n);
-  add_double (b, "mean", st->mean);
-  add_double (b, "stddev", st->stddev);
-  add_double (b, "median", st->median);
-  add_double (b, "mad", st->mad);
-  add_double (b, "min", st->min);
-  add_double (b, "max", st->max);
-  add_double (b, "ci95_low", st->ci95_low);
-  add_double (b, "ci95_high", st->ci95_high);
-  add_double (b, "cv", st->cv);
+  cb_json_add_int (b, "n", st->n);
+  cb_json_add_double (b, "mean", st->mean);
+  cb_json_add_double (b, "stddev", st->stddev);
+  cb_json_add_double (b, "median", st->median);
+  cb_json_add_double (b, "mad", st->mad);
+  cb_json_add_double (b, "min", st->min);
+  cb_json_add_double (b, "max", st->max);
+  cb_json_add_double (b, "ci95_low", st->ci95_low);
+  cb_json_add_double (b, "ci95_high", st->ci95_high);
+  cb_json_add_double (b, "cv", st->cv);
   json_builder_end_object (b);
 }
 
@@ -96,10 +79,10 @@ add_worker (JsonBuilder *b, const CbWorkerRecord *w)
 {
   json_builder_begin_object (b);
   add_string (b, "host", w->host);
-  add_int (b, "rank", w->rank);
+  cb_json_add_int (b, "rank", w->rank);
   add_bytes (b, "peak_rss", w->peak_rss);
-  add_double (b, "cpu_user", w->user_cpu);
-  add_double (b, "cpu_sys", w->system_cpu);
+  cb_json_add_double (b, "cpu_user", w->user_cpu);
+  cb_json_add_double (b, "cpu_sys", w->system_cpu);
   json_builder_end_object (b);
 }
 
@@ -124,10 +107,10 @@ add_host (JsonBuilder *b, const GArray *sorted, guint first)
     }
   json_builder_begin_object (b);
   add_string (b, "host", sum.host);
-  add_int (b, "workers", i - first);
+  cb_json_add_int (b, "workers", i - first);
   add_bytes (b, "peak_rss", sum.peak_rss);
-  add_double (b, "cpu_user", sum.user_cpu);
-  add_double (b, "cpu_sys", sum.system_cpu);
+  cb_json_add_double (b, "cpu_user", sum.user_cpu);
+  cb_json_add_double (b, "cpu_sys", sum.system_cpu);
   json_builder_end_object (b);
   return i;
 }
@@ -146,8 +129,8 @@ cb_json_reports_add_workers (JsonBuilder *b, const CbResult *r)
 
   /* Only the local process tree is in memory_pss/memory_rss. */
   add_string (b, "memory_scope", "local");
-  add_int (b, "workers_run", run - &g_array_index (r->samples, CbRunSample, 0));
-  add_int (b, "workers_dropped", run->workers_dropped);
+  cb_json_add_int (b, "workers_run", run - &g_array_index (r->samples, CbRunSample, 0));
+  cb_json_add_int (b, "workers_dropped", run->workers_dropped);
   json_builder_set_member_name (b, "workers");
   json_builder_begin_array (b);
   for (guint i = 0; i < sorted->len; i++)

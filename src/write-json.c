@@ -6,6 +6,7 @@
 #endif
 
 #include "writer.h"
+#include "json-members.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -25,35 +26,6 @@
  * valid UTF-8 (names and messages come from files and plugins), NULL as
  * null ---- */
 
-static void
-json_add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-json_add_string_value (JsonBuilder *b, const char *s)
-{
-  if (s == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  g_autofree char *valid = g_utf8_make_valid (s, -1);
-  json_builder_add_string_value (b, valid);
-}
-
-static void
-json_add_string (JsonBuilder *b, const char *name, const char *s)
-{
-  json_builder_set_member_name (b, name);
-  json_add_string_value (b, s);
-}
-
 /* ---- a run's report ---- */
 
 
@@ -67,14 +39,7 @@ static void
 json_add_double_if (JsonBuilder *b, const char *name, double v,
                     gboolean known)
 {
-  json_add_double (b, name, known ? v : NAN);
-}
-
-static void
-json_add_int (JsonBuilder *b, const char *name, gint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
+  cb_json_add_double (b, name, known ? v : NAN);
 }
 
 static void
@@ -123,16 +88,16 @@ json_add_stats (JsonBuilder *b, const char *name, const CbStats *st,
     }
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  json_add_int (b, "n", st->n);
-  json_add_double (b, "mean", st->mean);
-  json_add_double (b, "stddev", st->stddev);
-  json_add_double (b, "median", st->median);
-  json_add_double (b, "mad", st->mad);
-  json_add_double (b, "min", st->min);
-  json_add_double (b, "max", st->max);
-  json_add_double (b, "ci95_low", st->ci95_low);
-  json_add_double (b, "ci95_high", st->ci95_high);
-  json_add_double (b, "cv", st->cv);
+  cb_json_add_int (b, "n", st->n);
+  cb_json_add_double (b, "mean", st->mean);
+  cb_json_add_double (b, "stddev", st->stddev);
+  cb_json_add_double (b, "median", st->median);
+  cb_json_add_double (b, "mad", st->mad);
+  cb_json_add_double (b, "min", st->min);
+  cb_json_add_double (b, "max", st->max);
+  cb_json_add_double (b, "ci95_low", st->ci95_low);
+  cb_json_add_double (b, "ci95_high", st->ci95_high);
+  cb_json_add_double (b, "cv", st->cv);
   json_builder_end_object (b);
 }
 
@@ -147,10 +112,10 @@ json_add_percentiles (JsonBuilder *b, const char *name,
     }
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  json_add_double (b, "p50", p->p50);
-  json_add_double (b, "p90", p->p90);
-  json_add_double (b, "p99", p->p99);
-  json_add_double (b, "max", p->max);
+  cb_json_add_double (b, "p50", p->p50);
+  cb_json_add_double (b, "p90", p->p90);
+  cb_json_add_double (b, "p99", p->p99);
+  cb_json_add_double (b, "max", p->max);
   json_builder_end_object (b);
 }
 
@@ -168,7 +133,7 @@ json_add_param_value (JsonBuilder *b, const CbParamSet *set, guint i)
       return;
     case CB_PARAM_ENUM:
     case CB_PARAM_STRING:
-    default: json_add_string_value (b, set->texts[i]); return;
+    default: cb_json_add_string_value (b, set->texts[i]); return;
     }
 }
 
@@ -191,10 +156,10 @@ json_add_role (JsonBuilder *b, const char *role, const CbPlugin *plugin,
 {
   json_builder_set_member_name (b, role);
   json_builder_begin_object (b);
-  json_add_string (b, "name", class_name);
-  json_add_string (b, "plugin", plugin->desc->name);
-  json_add_string (b, "plugin_version", plugin->desc->version);
-  json_add_string (b, "file", plugin->path);
+  cb_json_add_string (b, "name", class_name);
+  cb_json_add_string (b, "plugin", plugin->desc->name);
+  cb_json_add_string (b, "plugin_version", plugin->desc->version);
+  cb_json_add_string (b, "file", plugin->path);
   json_add_params (b, set);
   json_builder_end_object (b);
 }
@@ -242,11 +207,11 @@ static void
 json_add_run (JsonBuilder *b, const CbRunSample *s)
 {
   json_builder_begin_object (b);
-  json_add_double (b, "wall", s->wall);
-  json_add_double (b, "cpu_user", s->cpu_user);
-  json_add_double (b, "cpu_sys", s->cpu_sys);
-  json_add_double (b, "worker_cpu_user", s->worker_cpu_user);
-  json_add_double (b, "worker_cpu_sys", s->worker_cpu_sys);
+  cb_json_add_double (b, "wall", s->wall);
+  cb_json_add_double (b, "cpu_user", s->cpu_user);
+  cb_json_add_double (b, "cpu_sys", s->cpu_sys);
+  cb_json_add_double (b, "worker_cpu_user", s->worker_cpu_user);
+  cb_json_add_double (b, "worker_cpu_sys", s->worker_cpu_sys);
   json_add_uint64 (b, "ctx_voluntary", s->ctx_voluntary);
   json_add_uint64 (b, "ctx_involuntary", s->ctx_involuntary);
   /* null, not 0, where neither a sample nor the worker saw the tree */
@@ -262,18 +227,18 @@ json_add_run (JsonBuilder *b, const CbRunSample *s)
     }
   json_add_uint64 (b, "worker_hwm", s->worker_hwm);
   json_add_uint64 (b, "worker_maxrss", s->worker_maxrss);
-  json_add_int (b, "memory_samples", s->n_samples);
+  cb_json_add_int (b, "memory_samples", s->n_samples);
   if (s->timer_slack > 0)
     json_add_uint64 (b, "timer_slack_ns", s->timer_slack);
   else
     json_add_null (b, "timer_slack_ns");
   cb_json_add_run_counters (b, s);
-  json_add_string (b, "plugin_output", s->plugin_output);
+  cb_json_add_string (b, "plugin_output", s->plugin_output);
   json_add_uint64 (b, "plugin_output_bytes", s->plugin_output_bytes);
   if (s->digests != NULL)
     json_add_items (b, s);
-  json_add_double (b, "sampler_cpu", s->sampler_cpu);
-  json_add_int (b, "leftover_processes", s->n_leftovers);
+  cb_json_add_double (b, "sampler_cpu", s->sampler_cpu);
+  cb_json_add_int (b, "leftover_processes", s->n_leftovers);
   cb_json_reports_add_run (b, s);
   json_builder_end_object (b);
 }
@@ -299,9 +264,9 @@ json_add_info (JsonBuilder *b, const CbResult *r)
       json_add_null (b, "latency_bound");
       return;
     }
-  json_add_int (b, "n_items", r->info.n_items);
-  json_add_int (b, "slots", r->info.slots);
-  json_add_int (b, "chunk", r->info.chunk);
+  cb_json_add_int (b, "n_items", r->info.n_items);
+  cb_json_add_int (b, "slots", r->info.slots);
+  cb_json_add_int (b, "chunk", r->info.chunk);
   json_add_bool (b, "latency_bound", r->info.latency_bound);
   if (r->info.total_bytes > 0)
     json_add_uint64 (b, "bytes_per_run", r->info.total_bytes);
@@ -317,8 +282,8 @@ json_add_overshoot (JsonBuilder *b, const CbResult *r)
     }
   json_builder_set_member_name (b, "timer_overshoot");
   json_builder_begin_object (b);
-  json_add_double (b, "mean", r->overshoot_mean);
-  json_add_double (b, "max", r->overshoot_max);
+  cb_json_add_double (b, "mean", r->overshoot_mean);
+  cb_json_add_double (b, "max", r->overshoot_max);
   json_builder_end_object (b);
 }
 
@@ -328,7 +293,7 @@ json_add_warnings (JsonBuilder *b, const CbResult *r)
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
   for (guint i = 0; r->warnings != NULL && r->warnings[i] != NULL; i++)
-    json_add_string_value (b, r->warnings[i]);
+    cb_json_add_string_value (b, r->warnings[i]);
   json_builder_end_array (b);
 }
 
@@ -348,7 +313,7 @@ json_add_derived (JsonBuilder *b, const CbResult *r)
   json_builder_end_object (b);
   json_add_double_if (b, "cpu_utilisation", r->cpu_util, known);
   json_add_double_if (b, "ideal", r->ideal, known);
-  json_add_string (b, "ideal_basis", known ? r->ideal_basis : NULL);
+  cb_json_add_string (b, "ideal_basis", known ? r->ideal_basis : NULL);
   json_add_double_if (b, "efficiency", r->efficiency, known);
   json_add_double_if (b, "speedup", r->speedup, known);
   json_add_double_if (b, "speedup_ci95_low", r->speedup_low, known);
@@ -359,7 +324,7 @@ json_add_derived (JsonBuilder *b, const CbResult *r)
   json_add_overshoot (b, r);
   cb_json_add_row_counters (b, r);
   if (known)
-    json_add_int (b, "outliers", r->outliers);
+    cb_json_add_int (b, "outliers", r->outliers);
   else
     json_add_null (b, "outliers");
 }
@@ -369,18 +334,18 @@ json_add_benchmark (JsonBuilder *b, const CbResult *r)
 {
   const CbBenchmark *bench = r->bench;
   json_builder_begin_object (b);
-  json_add_string (b, "name", bench->name);
-  json_add_int (b, "index", r->index);
-  json_add_string (b, "status", cb_report_status_name (r->status));
-  json_add_string (b, "error", r->error);
+  cb_json_add_string (b, "name", bench->name);
+  cb_json_add_int (b, "index", r->index);
+  cb_json_add_string (b, "status", cb_report_status_name (r->status));
+  cb_json_add_string (b, "error", r->error);
   json_add_bool (b, "interrupted", r->interrupted);
   json_add_role (b, "workload", bench->workload,
                  cb_report_workload_name (bench), bench->workload_params);
   json_add_role (b, "strategy", bench->strategy,
                  cb_report_strategy_name (bench), bench->strategy_params);
-  json_add_string (b, "workload_key", bench->workload_key);
+  cb_json_add_string (b, "workload_key", bench->workload_key);
   json_add_info (b, r);
-  json_add_int (b, "warmups", r->warmups_done);
+  cb_json_add_int (b, "warmups", r->warmups_done);
   json_add_runs (b, r);
   json_add_derived (b, r);
   cb_json_reports_add_workers (b, r);
@@ -404,9 +369,9 @@ json_add_tool (JsonBuilder *b, const CbReport *report)
                                CB_PLUGIN_ABI_MINOR);
   json_builder_set_member_name (b, "tool");
   json_builder_begin_object (b);
-  json_add_string (b, "name", "concbench");
-  json_add_string (b, "version", version);
-  json_add_string (b, "plugin_abi", abi);
+  cb_json_add_string (b, "name", "concbench");
+  cb_json_add_string (b, "version", version);
+  cb_json_add_string (b, "plugin_abi", abi);
   json_builder_end_object (b);
 }
 
@@ -420,14 +385,14 @@ json_add_platform (JsonBuilder *b, const CbPlatform *p)
     }
   json_builder_set_member_name (b, "platform");
   json_builder_begin_object (b);
-  json_add_string (b, "os", p->os);
-  json_add_string (b, "kernel", p->kernel);
-  json_add_string (b, "cpu_model", p->cpu_model);
-  json_add_int (b, "cpu_count", p->cpu_count);
-  json_add_string (b, "glib_version", p->glib_version);
-  json_add_string (b, "compiler", p->compiler);
-  json_add_string (b, "hostname", p->hostname);
-  json_add_string (b, "date", p->date);
+  cb_json_add_string (b, "os", p->os);
+  cb_json_add_string (b, "kernel", p->kernel);
+  cb_json_add_string (b, "cpu_model", p->cpu_model);
+  cb_json_add_int (b, "cpu_count", p->cpu_count);
+  cb_json_add_string (b, "glib_version", p->glib_version);
+  cb_json_add_string (b, "compiler", p->compiler);
+  cb_json_add_string (b, "hostname", p->hostname);
+  cb_json_add_string (b, "date", p->date);
   json_builder_end_object (b);
 }
 
@@ -442,7 +407,7 @@ json_add_runs_setting (JsonBuilder *b, const char *runs)
   else if (g_ascii_string_to_unsigned (runs, 10, 0, G_MAXINT64, &n, NULL))
     json_builder_add_int_value (b, (gint64) n);
   else
-    json_add_string_value (b, runs);
+    cb_json_add_string_value (b, runs);
 }
 
 static void
@@ -453,20 +418,20 @@ json_add_settings (JsonBuilder *b, const CbReport *report)
 
   json_builder_set_member_name (b, "settings");
   json_builder_begin_object (b);
-  json_add_string (b, "suite", suite ? suite->name : NULL);
-  json_add_string (b, "suite_source", suite ? suite->source : NULL);
-  json_add_string (b, "suite_description", suite ? suite->description : NULL);
+  cb_json_add_string (b, "suite", suite ? suite->name : NULL);
+  cb_json_add_string (b, "suite_source", suite ? suite->source : NULL);
+  cb_json_add_string (b, "suite_description", suite ? suite->description : NULL);
   if (options != NULL)
     json_add_uint64 (b, "seed", options->seed);
   else
     json_add_null (b, "seed");
-  json_add_double (b, "timeout",
+  cb_json_add_double (b, "timeout",
                    options && options->timeout > 0 ? options->timeout : NAN);
-  json_add_int (b, "warmups", report->warmups);
+  cb_json_add_int (b, "warmups", report->warmups);
   json_add_runs_setting (b, report->runs);
-  json_add_string (b, "memory_method",
+  cb_json_add_string (b, "memory_method",
                    report->memory_sampled ? "tree-pss" : "ru_maxrss");
-  json_add_double (b, "memory_interval",
+  cb_json_add_double (b, "memory_interval",
                    report->memory_sampled && options
                            && options->memory_interval > 0
                        ? options->memory_interval
@@ -475,9 +440,9 @@ json_add_settings (JsonBuilder *b, const CbReport *report)
     json_add_uint64 (b, "memory_limit", options->memory_limit);
   else
     json_add_null (b, "memory_limit");
-  json_add_string (b, "affinity", options ? options->placement.cpus : NULL);
+  cb_json_add_string (b, "affinity", options ? options->placement.cpus : NULL);
   if (options != NULL && options->placement.has_nice)
-    json_add_int (b, "nice", options->placement.nice);
+    cb_json_add_int (b, "nice", options->placement.nice);
   else
     json_add_null (b, "nice");
   json_builder_end_object (b);
@@ -508,15 +473,15 @@ json_add_scaling_laws (JsonBuilder *b, const CbReport *report)
     {
       const CbUslLaw *law = laws->pdata[i];
       json_builder_begin_object (b);
-      json_add_string (b, "workload_key", law->workload_key);
-      json_add_string (b, "strategy", law->label);
-      json_add_string (b, "worker_param", law->worker_param);
-      json_add_int (b, "points", law->fit.n_points);
-      json_add_double (b, "lambda", law->fit.lambda);
-      json_add_double (b, "sigma", law->fit.sigma);
-      json_add_double (b, "kappa", law->fit.kappa);
-      json_add_double (b, "peak_workers", law->fit.peak);
-      json_add_double (b, "r_squared", law->fit.r_squared);
+      cb_json_add_string (b, "workload_key", law->workload_key);
+      cb_json_add_string (b, "strategy", law->label);
+      cb_json_add_string (b, "worker_param", law->worker_param);
+      cb_json_add_int (b, "points", law->fit.n_points);
+      cb_json_add_double (b, "lambda", law->fit.lambda);
+      cb_json_add_double (b, "sigma", law->fit.sigma);
+      cb_json_add_double (b, "kappa", law->fit.kappa);
+      cb_json_add_double (b, "peak_workers", law->fit.peak);
+      cb_json_add_double (b, "r_squared", law->fit.r_squared);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -528,11 +493,11 @@ render_report (const CbReport *report)
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_add_int (b, "schema_version", CB_JSON_SCHEMA_VERSION);
+  cb_json_add_int (b, "schema_version", CB_JSON_SCHEMA_VERSION);
   json_add_tool (b, report);
   json_add_bool (b, "complete", report->complete);
   if (report->interrupted_by != 0)
-    json_add_int (b, "interrupted_by", report->interrupted_by);
+    cb_json_add_int (b, "interrupted_by", report->interrupted_by);
   else
     json_add_null (b, "interrupted_by");
   json_add_platform (b, report->platform);
@@ -557,10 +522,10 @@ json_add_results_file (JsonBuilder *b, const char *name, const CbResultsFile *f)
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
-  json_add_string (b, "file", f->path);
-  json_add_string (b, "suite", f->suite);
-  json_add_string (b, "date", f->date);
-  json_add_string (b, "seed", f->seed);
+  cb_json_add_string (b, "file", f->path);
+  cb_json_add_string (b, "suite", f->suite);
+  cb_json_add_string (b, "date", f->date);
+  cb_json_add_string (b, "seed", f->seed);
   json_add_bool (b, "complete", f->complete);
   json_builder_end_object (b);
 }
@@ -577,11 +542,11 @@ json_add_side (JsonBuilder *b, const char *name, const CbResultsBench *bench)
   CbStats st;
   cb_results_bench_stats (bench, &st);
   json_builder_begin_object (b);
-  json_add_string (b, "status", bench->status);
-  json_add_string (b, "error", bench->error);
-  json_add_int (b, "n", bench->walls->len);
-  json_add_double (b, "mean", bench->walls->len ? st.mean : NAN);
-  json_add_double (b, "stddev", bench->walls->len ? st.stddev : NAN);
+  cb_json_add_string (b, "status", bench->status);
+  cb_json_add_string (b, "error", bench->error);
+  cb_json_add_int (b, "n", bench->walls->len);
+  cb_json_add_double (b, "mean", bench->walls->len ? st.mean : NAN);
+  cb_json_add_double (b, "stddev", bench->walls->len ? st.stddev : NAN);
   json_builder_end_object (b);
 }
 
@@ -590,18 +555,18 @@ json_add_compare_row (JsonBuilder *b, const CbCompareRow *r)
 {
   const CbResultsBench *any = r->old ? r->old : r->new_;
   json_builder_begin_object (b);
-  json_add_string (b, "name", any->name);
-  json_add_string (b, "workload_key", any->workload_key);
-  json_add_string (b, "strategy", any->strategy);
-  json_add_string (b, "status", cb_compare_kind_name (r->kind));
+  cb_json_add_string (b, "name", any->name);
+  cb_json_add_string (b, "workload_key", any->workload_key);
+  cb_json_add_string (b, "strategy", any->strategy);
+  cb_json_add_string (b, "status", cb_compare_kind_name (r->kind));
   json_add_side (b, "old", r->old);
   json_add_side (b, "new", r->new_);
-  json_add_double (b, "ratio", r->ratio);
-  json_add_double (b, "ratio_ci95_low", r->ratio_low);
-  json_add_double (b, "ratio_ci95_high", r->ratio_high);
-  json_add_double (b, "p_welch", r->p_welch);
-  json_add_double (b, "p_mann_whitney", r->p_mw);
-  json_add_string (b, "verdict", cb_verdict_text (r->verdict));
+  cb_json_add_double (b, "ratio", r->ratio);
+  cb_json_add_double (b, "ratio_ci95_low", r->ratio_low);
+  cb_json_add_double (b, "ratio_ci95_high", r->ratio_high);
+  cb_json_add_double (b, "p_welch", r->p_welch);
+  cb_json_add_double (b, "p_mann_whitney", r->p_mw);
+  cb_json_add_string (b, "verdict", cb_verdict_text (r->verdict));
   json_builder_end_object (b);
 }
 
@@ -614,8 +579,8 @@ json_add_compare_rows (JsonBuilder *b, const CbComparison *c)
   for (guint i = 0; i < c->rows->len; i++)
     json_add_compare_row (b, &g_array_index (c->rows, CbCompareRow, i));
   json_builder_end_array (b);
-  json_add_double (b, "geometric_mean_ratio", c->geomean);
-  json_add_int (b, "n_ratios", c->n_ratios);
+  cb_json_add_double (b, "geometric_mean_ratio", c->geomean);
+  cb_json_add_int (b, "n_ratios", c->n_ratios);
 }
 
 /* More than two files: "old" once, then "comparisons", one object per later
@@ -642,14 +607,14 @@ render_comparison (const GPtrArray *comparisons, gboolean color G_GNUC_UNUSED)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   const CbComparison *c = comparisons->pdata[0];
   json_builder_begin_object (b);
-  json_add_int (b, "schema_version", CB_COMPARE_SCHEMA_VERSION);
-  json_add_string (b, "kind", "concbench-compare");
+  cb_json_add_int (b, "schema_version", CB_COMPARE_SCHEMA_VERSION);
+  cb_json_add_string (b, "kind", "concbench-compare");
   json_builder_set_member_name (b, "tool");
   json_builder_begin_object (b);
-  json_add_string (b, "name", "concbench");
-  json_add_string (b, "version", PACKAGE_VERSION);
+  cb_json_add_string (b, "name", "concbench");
+  cb_json_add_string (b, "version", PACKAGE_VERSION);
   json_builder_end_object (b);
-  json_add_double (b, "alpha", c->alpha);
+  cb_json_add_double (b, "alpha", c->alpha);
   json_add_results_file (b, "old", c->old);
   if (comparisons->len > 1)
     json_add_comparisons (b, comparisons);
